@@ -1,0 +1,166 @@
+"""Acceptance cases (受入れ案件): one person, one receiving organization, one field and
+business category, one recruitment pattern, evaluated under one procedure version.
+
+State is written only by kakehashi.cases.services; every write adds a CaseEvent in the
+same transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    COMPLETED = "completed", _("Completed")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Case(models.Model):
+    reference = models.CharField(max_length=32, unique=True)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
+    receiving_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="received_cases"
+    )
+    sending_agency = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sent_cases",
+    )
+    support_organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supported_cases",
+    )
+    field = models.ForeignKey("reference.Field", on_delete=models.PROTECT)
+    business_category = models.ForeignKey("reference.BusinessCategory", on_delete=models.PROTECT)
+    country = models.CharField(max_length=2, help_text="partner country whose procedure applies")
+    procedure_version = models.CharField(max_length=40)
+    pattern = models.CharField(max_length=40)
+    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    # Derived from the steps by the engine and stored so lists can filter and sort on it.
+    current_step = models.CharField(max_length=60, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["receiving_organization", "status", "-id"]),
+            models.Index(fields=["sending_agency", "status"]),
+            models.Index(fields=["country", "status"]),
+            models.Index(fields=["current_step"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseStep(models.Model):
+    """A completion of one procedure step. A step done again (e.g. a new COE after the old
+    one expired) gets a new round; the unique constraint makes a double completion fail."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    step_key = models.CharField(max_length=60)
+    round = models.PositiveSmallIntegerField(default=1)
+    happened_on = models.DateField()
+    evidence = models.JSONField(default=dict)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT)
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "step_key", "round"], name="one_completion_per_step_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.step_key}#{self.round}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Case created")
+    STEP_COMPLETED = "step_completed", _("Step completed")
+    FLAG_RAISED = "flag_raised", _("Flag raised")
+    FLAG_CLEARED = "flag_cleared", _("Flag cleared")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class CaseEvent(models.Model):
+    """Append-only history: who did what to the case, when, with the state before/after."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    step_key = models.CharField(max_length=60, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.step_key}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("Case events are append-only.")
+
+
+class CaseFlag(models.Model):
+    """A warning that stays on a case until cleared (e.g. unlicensed placement, R-P4)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags")
+    code = models.CharField(max_length=60)
+    params = models.JSONField(default=dict)
+    source = models.CharField(max_length=300)
+    step_key = models.CharField(max_length=60, blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "id"]
+        indexes = [models.Index(fields=["code", "cleared_at"])]
+
+
+class CaseDeadline(models.Model):
+    """A date the procedure sets (e.g. entry within 3 months of COE issue), kept in step
+    with the engine's evaluation so that lists can sort by what expires first."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    key = models.CharField(max_length=60)
+    due_on = models.DateField(db_index=True)
+    met = models.BooleanField(default=False)
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="one_deadline_per_key")
+        ]

@@ -1,0 +1,83 @@
+"""Candidates and workers (特定技能外国人等), their test results and exemptions."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Person(models.Model):
+    family_name = models.CharField(_("family name (as in passport)"), max_length=100)
+    given_names = models.CharField(_("given names (as in passport)"), max_length=150)
+    native_name = models.CharField(_("name in native script"), max_length=200, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, help_text="ISO 3166-1 alpha-2")
+    date_of_birth = models.DateField(_("date of birth"))
+    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
+    passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
+    # Where the person lives now: decides whether the overseas patterns or change of status apply.
+    current_country = models.CharField(_("country of residence"), max_length=2)
+    current_status_of_residence = models.CharField(
+        _("current status of residence (if in Japan)"), max_length=100, blank=True
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_by_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="registered_persons"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_names", "id"]
+        indexes = [models.Index(fields=["family_name", "given_names"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name} {self.given_names}"
+
+
+class TestKind(models.TextChoices):
+    SKILL = "skill", _("Skill test")
+    JAPANESE = "japanese", _("Japanese language test")
+
+
+class TestResult(models.Model):
+    """A test taken: a skill test for a business category, or a Japanese test with a level.
+    Which tests count is in reference/data/ssw_rules.yaml."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="test_results")
+    kind = models.CharField(max_length=16, choices=TestKind.choices)
+    test_code = models.SlugField(_("test"), max_length=40)
+    business_category = models.ForeignKey(
+        "reference.BusinessCategory", null=True, blank=True, on_delete=models.PROTECT
+    )
+    level = models.CharField(_("level"), max_length=8, blank=True)
+    passed = models.BooleanField(_("passed"))
+    taken_on = models.DateField(_("date taken"))
+    certificate_number = models.CharField(_("certificate number"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-taken_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.test_code} {self.level} ({'pass' if self.passed else 'fail'})"
+
+
+class ExemptionKind(models.TextChoices):
+    TECHNICAL_INTERN_II = "technical_intern_ii", _("Completed technical intern training (ii)")
+
+
+class Exemption(models.Model):
+    """A recorded ground that exempts the person from the tests for one field."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="exemptions")
+    kind = models.CharField(max_length=32, choices=ExemptionKind.choices)
+    field = models.ForeignKey("reference.Field", on_delete=models.PROTECT)
+    evidence = models.CharField(_("evidence"), max_length=300)
+    recorded_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.field})"
