@@ -1,0 +1,117 @@
+# Kakehashi: build, demo and test harness.
+#
+#   make demo    set up, load the demo data and serve on 127.0.0.1:$(PORT)
+#   make test    every check CI runs, in order, stopping at the first failure
+#   make help    all targets
+#
+# Everything runs from .venv, which is (re)installed when requirements*.txt change.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+# Stages of `make test` must run in order, even under `make -j`.
+.NOTPARALLEL:
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+REQUIREMENTS := requirements.txt requirements-dev.txt
+REQ_HASH := $(shell cat $(REQUIREMENTS) | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(REQ_HASH)
+
+DEMO_SETTINGS := kakehashi.settings.local
+TEST_SETTINGS := kakehashi.settings.test
+# Demo: the settings and DATABASE_URL of the caller's environment (SQLite in var/ by default).
+DEMO_MANAGE := DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py
+# Checks and the SQLite suite: test settings, never a DATABASE_URL from the environment.
+TEST_ENV := env -u DATABASE_URL DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS)
+# Browser tests have their own stage (test-browser); PYTEST_ARGS may override -m.
+PYTEST := $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+# pytest exits 5 when it collects no test: not a failure in itself.
+NO_TESTS_OK := rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): not counted as a failure"; rc=0; fi; exit $$rc
+
+.PHONY: help venv demo demo-reset lint typecheck check-migrations validate-procedures \
+	test test-sqlite test-postgres test-browser clean distclean
+
+help:
+	@echo "make demo                 set up, migrate, load the demo data, serve on 127.0.0.1:\$$PORT (default 8000)"
+	@echo "make demo-reset           delete var/kakehashi.sqlite3, migrate and load the demo data again"
+	@echo "make test                 all stages below, in order, stopping at the first failure"
+	@echo "make lint                 ruff check + ruff format --check"
+	@echo "make typecheck            mypy kakehashi"
+	@echo "make check-migrations     fail if models have changes without a migration"
+	@echo "make validate-procedures  check the procedure definitions"
+	@echo "make test-sqlite          pytest on SQLite (PYTEST_ARGS='...' for extra arguments)"
+	@echo "make test-postgres        pytest on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)"
+	@echo "make test-browser         browser tests (placeholder)"
+	@echo "make clean                remove var/ and tool caches; make distclean also removes .venv"
+
+# --- environment -------------------------------------------------------------
+
+venv: $(STAMP) | var
+
+$(STAMP):
+	@if ! $(PY) -c 'import sys' >/dev/null 2>&1; then \
+		echo "Creating $(VENV) with $(PYTHON)"; \
+		rm -rf $(VENV); \
+		$(PYTHON) -m venv $(VENV); \
+	fi
+	@echo "Installing requirements-dev.txt into $(VENV)"
+	$(PY) -m pip install --disable-pip-version-check --no-input -q -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+var:
+	mkdir -p var
+
+# --- demo --------------------------------------------------------------------
+
+demo: venv
+	$(DEMO_MANAGE) migrate --noinput
+	$(DEMO_MANAGE) load_demo
+	$(DEMO_MANAGE) runserver 127.0.0.1:$(PORT)
+
+demo-reset: venv
+	rm -f var/kakehashi.sqlite3 var/kakehashi.sqlite3-wal var/kakehashi.sqlite3-shm
+	$(DEMO_MANAGE) migrate --noinput
+	$(DEMO_MANAGE) load_demo
+
+# --- checks and tests --------------------------------------------------------
+
+test: lint typecheck check-migrations validate-procedures test-sqlite test-postgres test-browser
+	@echo "make test: all stages passed"
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(TEST_ENV) $(VENV)/bin/mypy kakehashi
+
+check-migrations: venv
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+validate-procedures: venv
+	$(TEST_ENV) $(PY) manage.py validate_procedures
+
+test-sqlite: venv
+	@echo "pytest on SQLite"
+	$(TEST_ENV) $(PYTEST) || { $(NO_TESTS_OK); }
+
+test-postgres: venv
+	@echo "pytest on PostgreSQL"
+	scripts/with-postgres.sh env DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PYTEST) || { $(NO_TESTS_OK); }
+
+test-browser: venv
+	@echo "test-browser: no browser tests yet (placeholder)"
+
+# --- cleaning ----------------------------------------------------------------
+
+clean:
+	rm -rf var/ .pytest_cache/ .mypy_cache/ .ruff_cache/ staticfiles/ test-output/
+
+distclean: clean
+	rm -rf $(VENV)
