@@ -1,11 +1,93 @@
-"""The JSON API under /api/v1/ (OpenAPI docs at /api/v1/docs)."""
+"""The JSON API under /api/v1/ (OpenAPI docs at /api/v1/docs).
 
+Authentication: `Authorization: Bearer <token>` (see `manage.py issue_api_token`), or the
+browser session. Every error is JSON: {"code": ..., "message": ..., "problems": [...]},
+with 401 unauthenticated, 403 not allowed, 404 not found (also for what the caller may
+not see), 409 refused by a rule or conflicting, 422 invalid input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from kakehashi.accounts.services import api_token_authenticate
+from kakehashi.core.errors import DomainError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
 
 api = NinjaAPI(
     title="Kakehashi API",
     version="1",
-    description="Acceptance cases, procedures and registries of the Japan–partner-country "
-    "Specified Skilled Worker framework.",
+    description=__doc__ or "",
     urls_namespace="api-v1",
+    auth=[BearerToken(), django_auth],
 )
+
+
+def _error(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.status, exc.as_dict())
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for error in exc.errors:
+        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "payload")]
+        problems.append(
+            {"code": error.get("type", "invalid"), "message": error.get("msg", ""), "field": ".".join(loc)}
+        )
+    body = {"code": "invalid_input", "message": _("Some fields are not valid."), "problems": problems}
+    return _error(request, 422, body)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {
+        "code": "unauthenticated",
+        "message": _("Sign in, or send a valid token as 'Authorization: Bearer <token>'."),
+    }
+    return _error(request, 401, body)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, {"code": "not_found", "message": _("Not found.")})
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, {"code": "error", "message": str(exc)})
+
+
+def _register_routers() -> None:
+    from kakehashi.accounts.api import router as organizations
+    from kakehashi.cases.api import router as cases
+    from kakehashi.people.api import router as persons
+    from kakehashi.procedures.api import router as procedures
+    from kakehashi.reference.api import router as fields
+
+    api.add_router("/organizations", organizations)
+    api.add_router("/persons", persons)
+    api.add_router("/procedures", procedures)
+    api.add_router("/fields", fields)
+    api.add_router("/cases", cases)
+
+
+_register_routers()

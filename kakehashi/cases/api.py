@@ -1,0 +1,257 @@
+"""Acceptance cases: open, list, read, and complete steps."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from kakehashi.core.pagination import page_by_id
+
+from . import services
+from .presenters import case_detail, case_summary
+from .selectors import CaseFilters, case_get_for_user, case_list
+
+router = Router(tags=["cases"])
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class PersonRef(Schema):
+    id: int
+    family_name: str
+    given_names: str
+
+
+class Problem(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    source: str | None = None
+
+
+class CaseSummary(Schema):
+    id: int
+    reference: str
+    country: str
+    pattern: str
+    status: str
+    current_step: str
+    current_step_title: str
+    person: PersonRef
+    receiving_organization: Ref
+    sending_agency: Ref | None
+    field: str
+    business_category: str
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class Completion(Schema):
+    round: int
+    happened_on: datetime.date
+    evidence: dict[str, Any]
+    completed_at: datetime.datetime | None
+    completed_by: str | None
+    organization: str | None
+
+
+class StepOut(Schema):
+    key: str
+    title: str
+    description: str
+    status: str
+    side: str
+    partner_procedure: bool
+    roles: list[str]
+    performed_by: str
+    source: str
+    redo: bool
+    completion: Completion | None
+    blockers: list[Problem]
+    advice: list[Problem]
+
+
+class EvidenceChoice(Schema):
+    key: str
+    label: str
+
+
+class EvidenceSpec(Schema):
+    key: str
+    type: str
+    label: str
+    required: bool
+    help: str
+    choices: list[EvidenceChoice]
+    max_length: int | None
+    min: int | None
+    max: int | None
+
+
+class NextAction(Schema):
+    step: str
+    title: str
+    roles: list[str]
+    redo: bool
+    can_complete: bool
+    evidence: list[EvidenceSpec]
+
+
+class DeadlineOut(Schema):
+    key: str
+    title: str
+    set_by: str
+    starts_on: datetime.date
+    due_on: datetime.date
+    met: bool
+    expired: bool
+    source: str
+
+
+class FlagOut(Schema):
+    code: str
+    message: str
+    source: str
+    step_key: str
+    raised_at: datetime.datetime
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    step_key: str
+    actor: str | None
+    organization: str | None
+    at: datetime.datetime
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+class Procedure(Schema):
+    country: str
+    version: str
+
+
+class CaseDetail(CaseSummary):
+    procedure: Procedure
+    pattern_title: str
+    finished: bool
+    your_roles: list[str]
+    steps: list[StepOut]
+    next_actions: list[NextAction]
+    deadlines: list[DeadlineOut]
+    flags: list[FlagOut]
+    events: list[EventOut]
+
+
+class CasePage(Schema):
+    items: list[CaseSummary]
+    next_cursor: str | None
+
+
+class CaseIn(Schema):
+    person_id: int
+    field: str
+    business_category: str
+    pattern: str
+    country: str = "KG"
+    receiving_organization_id: int | None = None
+    sending_agency_id: int | None = None
+    support_organization_id: int | None = None
+
+
+class CaseCreated(Schema):
+    case: CaseDetail
+    warnings: list[Problem]
+    flags: list[Problem]
+
+
+class CompleteIn(Schema):
+    evidence: dict[str, Any]
+
+
+class CompleteOut(Schema):
+    step: str
+    round: int
+    warnings: list[Problem]
+    flags: list[Problem]
+    case: CaseDetail
+
+
+@router.get("", response=CasePage)
+def list_cases(
+    request: HttpRequest,
+    pattern: str | None = None,
+    step: str | None = None,
+    field: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    filters = CaseFilters(pattern=pattern, step=step, field=field, status=status, search=search)
+    items, next_cursor = page_by_id(case_list(request.user, filters), limit=limit, cursor=cursor)
+    return {"items": [case_summary(c) for c in items], "next_cursor": next_cursor}
+
+
+@router.post("", response={201: CaseCreated})
+def create_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
+    result = services.case_create(
+        actor=request.user,  # type: ignore[arg-type]
+        person_id=payload.person_id,
+        field_code=payload.field,
+        category_code=payload.business_category,
+        pattern=payload.pattern,
+        country=payload.country.upper(),
+        receiving_organization_id=payload.receiving_organization_id,
+        sending_agency_id=payload.sending_agency_id,
+        support_organization_id=payload.support_organization_id,
+    )
+    case = case_get_for_user(request.user, result.case.pk)
+    body = {
+        "case": case_detail(case, request.user),
+        "warnings": [p.as_dict() for p in result.warnings],
+        "flags": [p.as_dict() for p in result.flags],
+    }
+    return Status(201, body)
+
+
+@router.get("/{case_id}", response=CaseDetail)
+def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return case_detail(case_get_for_user(request.user, case_id), request.user)
+
+
+@router.post("/{case_id}/steps/{step_key}/complete", response=CompleteOut)
+def complete_step(
+    request: HttpRequest, case_id: int, step_key: str, payload: CompleteIn
+) -> dict[str, Any]:
+    result = services.case_complete_step(
+        actor=request.user,  # type: ignore[arg-type]
+        case_id=case_id,
+        step_key=step_key,
+        evidence=payload.evidence,
+    )
+    case = case_get_for_user(request.user, case_id)
+    return {
+        "step": result.step.step_key,
+        "round": result.step.round,
+        "warnings": [p.as_dict() for p in result.warnings],
+        "flags": [p.as_dict() for p in result.flags],
+        "case": case_detail(case, request.user),
+    }
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+@router.post("/{case_id}/withdraw", response=CaseDetail)
+def withdraw_case(request: HttpRequest, case_id: int, payload: WithdrawIn) -> dict[str, Any]:
+    services.case_withdraw(actor=request.user, case_id=case_id, reason=payload.reason)  # type: ignore[arg-type]
+    return case_detail(case_get_for_user(request.user, case_id), request.user)

@@ -1,0 +1,108 @@
+"""Gather the engine's facts (kakehashi.procedures.facts) from the database."""
+
+from __future__ import annotations
+
+import datetime
+
+from kakehashi.accounts.models import Organization
+from kakehashi.people.models import Person
+from kakehashi.procedures.facts import (
+    AgencyFacts,
+    CaseFacts,
+    CertificationDecision,
+    Completion,
+    ExemptionFact,
+    FieldFacts,
+    PersonFacts,
+    Period,
+    TestFact,
+)
+from kakehashi.reference.models import BusinessCategory, Field
+from kakehashi.registries.models import (
+    AgencyCertificationDecision,
+    FieldSuspension,
+    PlacementLicence,
+)
+
+from .models import Case
+
+
+def person_facts(person: Person) -> PersonFacts:
+    tests = tuple(
+        TestFact(
+            kind=t.kind,
+            test_code=t.test_code,
+            passed=t.passed,
+            taken_on=t.taken_on,
+            category=t.business_category.code if t.business_category else None,
+            level=t.level,
+        )
+        for t in person.test_results.select_related("business_category")
+    )
+    exemptions = tuple(
+        ExemptionFact(kind=e.kind, field=e.field.code)
+        for e in person.exemptions.select_related("field")
+    )
+    return PersonFacts(
+        date_of_birth=person.date_of_birth,
+        nationality=person.nationality,
+        current_country=person.current_country,
+        tests=tests,
+        exemptions=exemptions,
+    )
+
+
+def field_facts(field: Field, category: BusinessCategory) -> FieldFacts:
+    suspensions = tuple(
+        Period(starts_on=s.starts_on, ends_on=s.ends_on, note=s.reason)
+        for s in FieldSuspension.objects.filter(field=field)
+    )
+    return FieldFacts(
+        code=field.code,
+        category=category.code,
+        open_from=field.ssw1_open_from,
+        open_until=field.ssw1_open_until,
+        category_from=category.effective_from,
+        category_until=category.effective_until,
+        suspensions=suspensions,
+    )
+
+
+def agency_facts(agency: Organization | None, destination: str = "JP") -> AgencyFacts | None:
+    if agency is None:
+        return None
+    decisions = tuple(
+        CertificationDecision(
+            action=d.action, effective_on=d.effective_on, valid_until=d.valid_until, reason=d.reason
+        )
+        for d in AgencyCertificationDecision.objects.filter(
+            agency=agency, destination_country=destination
+        )
+    )
+    licences = tuple(
+        Period(starts_on=lic.valid_from, ends_on=lic.valid_until, note=lic.licence_number)
+        for lic in PlacementLicence.objects.filter(holder=agency)
+    )
+    return AgencyFacts(name=agency.name_en, decisions=decisions, placement_licences=licences)
+
+
+def case_facts(case: Case, today: datetime.date) -> CaseFacts:
+    completions = tuple(
+        Completion(
+            step_key=s.step_key,
+            round=s.round,
+            seq=s.pk,
+            happened_on=s.happened_on,
+            evidence=s.evidence,
+        )
+        for s in case.steps.all()
+    )
+    return CaseFacts(
+        pattern=case.pattern,
+        today=today,
+        person=person_facts(case.person),
+        field=field_facts(case.field, case.business_category),
+        agency=agency_facts(case.sending_agency),
+        status=case.status,
+        completions=completions,
+    )

@@ -1,0 +1,158 @@
+"""Words for the engine's findings: one whole sentence per code, with named placeholders,
+translated through the gettext catalogues (locale/). Refusals, warnings and flags are all
+rendered here, so the API, the pages and the commands say the same thing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kakehashi.core.errors import Problem
+from kakehashi.procedures.rules import Finding
+from kakehashi.procedures.schema import Text
+
+MESSAGES: dict[str, Any] = {
+    # Order and roles
+    "prerequisite_missing": gettext_lazy("First complete “%(step)s”."),
+    "advisory_prerequisite": gettext_lazy(
+        "“%(step)s” is not recorded yet. The Japanese procedure does not wait for it, "
+        "but it should be done."
+    ),
+    "not_acting_role": gettext_lazy("Only %(roles)s can record this step."),
+    "already_completed": gettext_lazy("This step has already been recorded."),
+    "case_closed": gettext_lazy("This case is %(status)s; no more steps can be recorded."),
+    "deadline_expired": gettext_lazy(
+        "%(deadline)s ended on %(due)s (counted from %(started)s). "
+        "Record “%(redo)s” again to continue."
+    ),
+    # Patterns and parties
+    "unknown_pattern": gettext_lazy("Unknown pattern. Choose one of: %(allowed)s."),
+    "procedure_not_in_force": gettext_lazy(
+        "No procedure for %(country)s is in force on %(date)s."
+    ),
+    "agency_required": gettext_lazy(
+        "This pattern needs the sending agency certified by the sending country's ministry."
+    ),
+    "agency_not_applicable": gettext_lazy(
+        "Only the certified-sending-agency pattern names a sending agency."
+    ),
+    "agency_not_certified": gettext_lazy(
+        "%(agency)s is not certified for Japan by the sending country's ministry on %(date)s "
+        "(status: %(state)s)."
+    ),
+    "unlicensed_placement": gettext_lazy(
+        "%(agency)s selected the candidates but holds no Japanese job-placement licence. "
+        "Selecting candidates is job placement and needs one."
+    ),
+    "nationality_mismatch": gettext_lazy(
+        "This procedure is for nationals of %(country)s; the person is a national of "
+        "%(nationality)s."
+    ),
+    "person_in_japan": gettext_lazy(
+        "The person lives in Japan: use the change-of-status pattern."
+    ),
+    "person_not_in_japan": gettext_lazy(
+        "The person does not live in Japan: use one of the patterns for hiring from abroad."
+    ),
+    # Eligibility and fields
+    "under_minimum_age": gettext_lazy(
+        "The person is %(age)s on %(date)s; the minimum age is %(minimum)s."
+    ),
+    "skill_test_missing": gettext_lazy(
+        "No passed skill test for the business category “%(category)s” is on record."
+    ),
+    "japanese_test_missing": gettext_lazy(
+        "No passed Japanese test accepted for SSW (i) is on record (accepted: %(accepted)s)."
+    ),
+    "field_test_missing": gettext_lazy("This field also requires a pass in the %(test)s."),
+    "field_not_open": gettext_lazy(
+        "The field “%(field)s” does not accept new SSW (i) applications on %(date)s."
+    ),
+    "category_not_in_force": gettext_lazy(
+        "The business category “%(category)s” is not in force on %(date)s."
+    ),
+    "field_suspended": gettext_lazy(
+        "Japan has suspended acceptance in “%(field)s” from %(from)s%(until)s; "
+        "new applications are refused on %(date)s."
+    ),
+    # Evidence
+    "required": gettext_lazy("This field is required."),
+    "unknown_field": gettext_lazy("This step does not record this field (it records: %(allowed)s)."),
+    "invalid_date": gettext_lazy("“%(value)s” is not a date; use YYYY-MM-DD."),
+    "invalid_integer": gettext_lazy("“%(value)s” is not a whole number."),
+    "out_of_range": gettext_lazy("The number must be between %(min)s and %(max)s."),
+    "invalid_boolean": gettext_lazy("“%(value)s” is not yes or no."),
+    "invalid_choice": gettext_lazy("“%(value)s” is not one of: %(allowed)s."),
+    "too_long": gettext_lazy("At most %(max)s characters."),
+    "date_in_future": gettext_lazy("The date cannot be after today (%(today)s)."),
+    "before_prerequisite": gettext_lazy(
+        "The date cannot be before “%(step)s” (%(date)s)."
+    ),
+}
+
+ROLE_NAMES: dict[str, Any] = {
+    "receiving_organization": gettext_lazy("the receiving organization"),
+    "sending_agency": gettext_lazy("the sending agency"),
+    "sending_contact_point": gettext_lazy("the sending country's contact point (the Center)"),
+    "municipality": gettext_lazy("the municipality"),
+    "jp_contact_point": gettext_lazy("the Japanese contact point"),
+    "support_organization": gettext_lazy("the registered support organization"),
+}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, Text):
+        return value.get(get_language() or "en")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    return str(value)
+
+
+def _field_name(code: str) -> str:
+    from kakehashi.reference.models import BusinessCategory, Field
+
+    obj = Field.objects.filter(code=code).first() or BusinessCategory.objects.filter(
+        code=code
+    ).first()
+    return obj.display_name if obj else code
+
+
+def render(finding: Finding) -> str:
+    params: dict[str, Any] = {k: _text(v) for k, v in finding.params.items()}
+    if finding.code == "not_acting_role":
+        params["roles"] = _(" or ").join(
+            str(ROLE_NAMES.get(r, r)) for r in finding.params.get("roles", [])
+        )
+    for key in ("field", "category"):
+        if key in finding.params and finding.code != "unknown_field":
+            params[key] = _field_name(str(finding.params[key]))
+    if finding.code == "field_suspended":
+        params["until"] = _(" until %(date)s") % {"date": params["until"]} if params["until"] else ""
+    template = MESSAGES.get(finding.code)
+    if template is None:
+        return finding.code
+    try:
+        return str(template) % params
+    except (KeyError, ValueError, TypeError):
+        return str(template)
+
+
+def problems(findings: Iterable[Finding], severity: str = "error") -> list[Problem]:
+    return [
+        Problem(
+            code=f.code,
+            message=render(f),
+            field=f.field,
+            source=None if f.source == "evidence" else f.source,
+            severity=severity,
+        )
+        for f in findings
+    ]
+
+
+def as_dicts(findings: Iterable[Finding]) -> list[Mapping[str, Any]]:
+    return [p.as_dict() for p in problems(findings)]

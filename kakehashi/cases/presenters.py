@@ -1,0 +1,169 @@
+"""A case as its readers see it: the evaluation, history, flags and deadlines put into
+plain data in the reader's language. Shared by the API and the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+
+from kakehashi.procedures.engine import Evaluation, StepState
+from kakehashi.procedures.rules import Finding
+from kakehashi.procedures.schema import EvidenceField, Text
+
+from . import messages
+from .models import Case, CaseStep
+from .selectors import case_evaluation, case_roles_for_user
+
+
+def _t(text: Text | None) -> str:
+    return text.get(get_language() or "en") if text else ""
+
+
+def evidence_spec(field: EvidenceField) -> dict[str, Any]:
+    return {
+        "key": field.key,
+        "type": field.type,
+        "label": _t(field.label),
+        "required": field.required,
+        "help": _t(field.help),
+        "choices": [{"key": c.key, "label": _t(c.label)} for c in field.choices],
+        "max_length": field.max_length if field.type == "text" else None,
+        "min": field.min,
+        "max": field.max,
+    }
+
+
+def _step_data(state: StepState, rows: dict[int, CaseStep]) -> dict[str, Any]:
+    completion = None
+    if state.completion is not None:
+        row = rows.get(state.completion.seq)
+        completion = {
+            "round": state.completion.round,
+            "happened_on": state.completion.happened_on,
+            "evidence": dict(state.completion.evidence),
+            "completed_at": row.completed_at if row else None,
+            "completed_by": row.completed_by.username if row else None,
+            "organization": row.organization.name_en if row and row.organization else None,
+        }
+    step = state.step
+    return {
+        "key": state.key,
+        "title": _t(step.title),
+        "description": _t(step.description),
+        "status": state.status,
+        "side": step.side,
+        "partner_procedure": step.partner_procedure,
+        "roles": list(step.roles),
+        "performed_by": _t(step.performed_by),
+        "source": state.source,
+        "redo": state.redo,
+        "completion": completion,
+        "blockers": messages.as_dicts(state.blockers),
+        "advice": messages.as_dicts(state.advice),
+    }
+
+
+def case_detail(case: Case, user: Any, evaluation: Evaluation | None = None) -> dict[str, Any]:
+    evaluation = evaluation or case_evaluation(case)
+    roles = case_roles_for_user(user, case)
+    rows = {s.pk: s for s in case.steps.select_related("completed_by", "organization")}
+    steps = [_step_data(s, rows) for s in evaluation.steps]
+    next_actions = [
+        {
+            "step": s.key,
+            "title": _t(s.step.title),
+            "roles": list(s.step.roles),
+            "redo": s.redo,
+            "can_complete": bool(roles & set(s.step.roles)),
+            "evidence": [evidence_spec(f) for f in s.step.evidence],
+        }
+        for s in evaluation.steps
+        if s.actionable and case.status == "open"
+    ]
+    deadlines = [
+        {
+            "key": d.key,
+            "title": _t(d.deadline.title),
+            "set_by": d.set_by,
+            "starts_on": d.starts_on,
+            "due_on": d.due_on,
+            "met": d.met,
+            "expired": d.expired,
+            "source": d.source,
+        }
+        for d in evaluation.deadlines
+    ]
+    flags = [
+        {
+            "code": f.code,
+            "message": messages.render(Finding(f.code, f.source, f.params)),
+            "source": f.source,
+            "step_key": f.step_key,
+            "raised_at": f.raised_at,
+        }
+        for f in case.flags.filter(cleared_at__isnull=True)
+    ]
+    events = [
+        {
+            "id": e.pk,
+            "kind": e.kind,
+            "step_key": e.step_key,
+            "actor": e.actor.username if e.actor else None,
+            "organization": e.organization.name_en if e.organization else None,
+            "at": e.at,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in case.events.select_related("actor", "organization")
+    ]
+    return {
+        **case_summary(case, evaluation),
+        "procedure": {"country": case.country, "version": case.procedure_version},
+        "pattern_title": _t(evaluation.pattern.title),
+        "finished": evaluation.finished,
+        "your_roles": sorted(roles),
+        "steps": steps,
+        "next_actions": next_actions,
+        "deadlines": deadlines,
+        "flags": flags,
+        "events": events,
+    }
+
+
+def case_summary(case: Case, evaluation: Evaluation | None = None) -> dict[str, Any]:
+    from kakehashi.procedures import registry
+
+    definition = evaluation.definition if evaluation else registry.definition_version(
+        case.country, case.procedure_version
+    )
+    title = ""
+    if case.current_step:
+        title = _t(definition.step(case.current_step).title)
+    return {
+        "id": case.pk,
+        "reference": case.reference,
+        "country": case.country,
+        "pattern": case.pattern,
+        "status": case.status,
+        "current_step": case.current_step,
+        "current_step_title": title,
+        "person": {
+            "id": case.person_id,
+            "family_name": case.person.family_name,
+            "given_names": case.person.given_names,
+        },
+        "receiving_organization": {
+            "id": case.receiving_organization_id,
+            "name": case.receiving_organization.display_name,
+        },
+        "sending_agency": (
+            {"id": case.sending_agency_id, "name": case.sending_agency.display_name}
+            if case.sending_agency
+            else None
+        ),
+        "field": case.field.code,
+        "business_category": case.business_category.code,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+    }

@@ -1,0 +1,56 @@
+"""A case taken from creation to the end through the API, for every pattern, by the
+roles the procedure names (issue: "a case can be taken from creation to landing")."""
+
+from __future__ import annotations
+
+import pytest
+
+from kakehashi.cases.models import Case, CaseEvent, CaseStatus
+from kakehashi.testing.factories import PersonFactory, make_eligible
+
+from .helpers import actor_for, evidence_for
+
+PATTERNS = {
+    "direct": ["employment_contract", "coe_application", "coe_decision", "coe_sent",
+               "visa_application", "visa_decision", "landing"],
+    "via_center": ["center_recruitment_contract", "job_offer_submitted", "job_offer_published",
+                   "candidate_contact", "employment_contract", "coe_application", "coe_decision",
+                   "coe_sent", "visa_application", "visa_decision", "landing"],
+    "via_agency": ["agency_recruitment_contract", "candidates_provided", "employment_contract",
+                   "center_registration", "coe_application", "coe_decision", "coe_sent",
+                   "visa_application", "visa_decision", "landing"],
+    "change_of_status": ["employment_contract", "change_of_status_application",
+                         "change_of_status_decision"],
+}
+
+
+@pytest.mark.parametrize("pattern", list(PATTERNS))
+def test_a_case_goes_from_creation_to_the_end_of_its_pattern(world, api_as, pattern):
+    person = PersonFactory(
+        created_by_organization=world.care_home,
+        current_country="JP" if pattern == "change_of_status" else "KG",
+        current_status_of_residence="Student" if pattern == "change_of_status" else "",
+    )
+    make_eligible(person, "care")
+    payload = {"person_id": person.pk, "field": "care", "business_category": "care", "pattern": pattern}
+    if pattern == "via_agency":
+        payload["sending_agency_id"] = world.agency.pk
+    created = api_as("hana").post("/cases", payload)
+    assert created.status_code == 201, created.json()
+    case_id = created.json()["case"]["id"]
+    assert created.json()["case"]["current_step"] == PATTERNS[pattern][0]
+
+    for step_key in PATTERNS[pattern]:
+        detail = api_as("hana").get(f"/cases/{case_id}").json()
+        assert detail["current_step"] == step_key
+        assert step_key in [a["step"] for a in detail["next_actions"]]
+        response = api_as(actor_for(step_key)).post(
+            f"/cases/{case_id}/steps/{step_key}/complete", {"evidence": evidence_for(step_key)}
+        )
+        assert response.status_code == 200, (step_key, response.json())
+
+    case = Case.objects.get(pk=case_id)
+    assert case.status == CaseStatus.COMPLETED
+    assert case.current_step == ""
+    kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
+    assert kinds == ["created"] + ["step_completed"] * len(PATTERNS[pattern])

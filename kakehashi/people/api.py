@@ -1,0 +1,129 @@
+"""Persons (candidates and workers) and their test results."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from kakehashi.core.pagination import page_by_id
+
+from . import services
+from .models import Person, TestResult
+from .selectors import person_get_for_user, person_list
+
+router = Router(tags=["persons"])
+
+
+class TestResultOut(Schema):
+    id: int
+    kind: str
+    test_code: str
+    business_category: str | None
+    level: str
+    passed: bool
+    taken_on: datetime.date
+    certificate_number: str
+
+    @staticmethod
+    def resolve_business_category(obj: TestResult) -> str | None:
+        return obj.business_category.code if obj.business_category else None
+
+
+class PersonSummary(Schema):
+    id: int
+    family_name: str
+    given_names: str
+    native_name: str
+    nationality: str
+    date_of_birth: datetime.date
+    current_country: str
+
+
+class PersonOut(PersonSummary):
+    passport_number: str
+    passport_expiry: datetime.date | None
+    current_status_of_residence: str
+    email: str
+    phone: str
+    created_by_organization_id: int
+    test_results: list[TestResultOut]
+
+    @staticmethod
+    def resolve_test_results(obj: Person) -> list[TestResult]:
+        return list(obj.test_results.select_related("business_category"))
+
+
+class PersonIn(Schema):
+    family_name: str
+    given_names: str
+    native_name: str = ""
+    nationality: str
+    date_of_birth: datetime.date
+    passport_number: str = ""
+    passport_expiry: datetime.date | None = None
+    current_country: str
+    current_status_of_residence: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class PersonPatch(Schema):
+    family_name: str | None = None
+    given_names: str | None = None
+    native_name: str | None = None
+    nationality: str | None = None
+    date_of_birth: datetime.date | None = None
+    passport_number: str | None = None
+    passport_expiry: datetime.date | None = None
+    current_country: str | None = None
+    current_status_of_residence: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class TestResultIn(Schema):
+    kind: str
+    test_code: str = ""
+    business_category: str | None = None
+    level: str = ""
+    passed: bool
+    taken_on: datetime.date
+    certificate_number: str = ""
+
+
+class PersonPage(Schema):
+    items: list[PersonSummary]
+    next_cursor: str | None
+
+
+@router.get("", response=PersonPage)
+def list_persons(
+    request: HttpRequest, search: str | None = None, limit: int = 50, cursor: str | None = None
+) -> dict[str, Any]:
+    items, next_cursor = page_by_id(person_list(request.user, search), limit=limit, cursor=cursor)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post("", response={201: PersonOut})
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
+    return Status(201, services.person_create(actor=request.user, data=payload.dict()))  # type: ignore[arg-type]
+
+
+@router.get("/{person_id}", response=PersonOut)
+def get_person(request: HttpRequest, person_id: int) -> Person:
+    return person_get_for_user(request.user, person_id)
+
+
+@router.patch("/{person_id}", response=PersonOut)
+def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
+    data = payload.dict(exclude_unset=True)
+    return services.person_update(actor=request.user, person_id=person_id, data=data)  # type: ignore[arg-type]
+
+
+@router.post("/{person_id}/test-results", response={201: TestResultOut})
+def add_test_result(request: HttpRequest, person_id: int, payload: TestResultIn) -> Status[TestResult]:
+    result = services.test_result_add(actor=request.user, person_id=person_id, data=payload.dict())  # type: ignore[arg-type]
+    return Status(201, result)

@@ -1,0 +1,58 @@
+"""Reads of persons through the acting user (docs/access.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from kakehashi.accounts.models import OrganizationKind
+from kakehashi.accounts.selectors import memberships_of
+from kakehashi.core.errors import NotFound
+
+from .models import Person
+
+
+def person_visibility(user: Any) -> Q:
+    """A person is visible to the organization that registered them, to everyone who can
+    see one of their cases, and to the Japanese contact point; the sending country's
+    contact point sees its own nationals."""
+    from kakehashi.cases.selectors import case_visibility
+
+    q = Q(pk__in=[])
+    org_ids = []
+    for membership in memberships_of(user):
+        org = membership.organization
+        org_ids.append(org.pk)
+        if org.kind == OrganizationKind.JP_CONTACT_POINT:
+            return Q(pk__isnull=False)
+        if org.kind == OrganizationKind.SENDING_CONTACT_POINT:
+            q |= Q(nationality=org.country)
+    if not org_ids:
+        return q
+    from kakehashi.cases.models import Case
+
+    visible_cases = Case.objects.filter(case_visibility(user)).values("person_id")
+    return q | Q(created_by_organization_id__in=org_ids) | Q(pk__in=visible_cases)
+
+
+def persons_visible_to(user: Any) -> QuerySet[Person]:
+    return Person.objects.filter(person_visibility(user))
+
+
+def person_list(user: Any, search: str | None = None) -> QuerySet[Person]:
+    qs = persons_visible_to(user).select_related("created_by_organization")
+    for word in (search or "").split():
+        qs = qs.filter(
+            Q(family_name__icontains=word)
+            | Q(given_names__icontains=word)
+            | Q(native_name__icontains=word)
+        )
+    return qs.order_by("family_name", "given_names", "id")
+
+
+def person_get_for_user(user: Any, person_id: int) -> Person:
+    person = persons_visible_to(user).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound("person")
+    return person

@@ -1,0 +1,173 @@
+"""Writes for persons (candidates and workers) and their test results."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kakehashi.accounts.models import Organization, OrganizationKind, User
+from kakehashi.accounts.selectors import memberships_of
+from kakehashi.core.errors import InvalidInput, NotAllowed, Problem
+from kakehashi.reference.models import BusinessCategory
+
+from .models import Person, TestKind, TestResult
+from .selectors import person_get_for_user
+
+# Organizations whose staff register candidates: employers, agencies, the Center, the city.
+REGISTERING_KINDS = {
+    OrganizationKind.RECEIVING_ORGANIZATION,
+    OrganizationKind.SENDING_AGENCY,
+    OrganizationKind.SENDING_CONTACT_POINT,
+    OrganizationKind.MUNICIPALITY,
+}
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+PERSON_FIELDS = (
+    "family_name",
+    "given_names",
+    "native_name",
+    "nationality",
+    "date_of_birth",
+    "passport_number",
+    "passport_expiry",
+    "current_country",
+    "current_status_of_residence",
+    "email",
+    "phone",
+)
+
+
+def _registering_organization(actor: User) -> Organization:
+    for membership in memberships_of(actor):
+        if membership.can_act and membership.organization.kind in REGISTERING_KINDS:
+            return membership.organization
+    raise NotAllowed(_("Your organization cannot register persons."))
+
+
+def _as_date(value: Any, name: str, problems: list[Problem], required: bool) -> datetime.date | None:
+    if value in (None, ""):
+        if required:
+            problems.append(Problem("required", _("This field is required."), field=name))
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(Problem("invalid_date", _("Not a date; use YYYY-MM-DD."), field=name))
+        return None
+
+
+def _clean_person(data: dict[str, Any]) -> dict[str, Any]:
+    problems: list[Problem] = []
+    cleaned: dict[str, Any] = {}
+    for name in PERSON_FIELDS:
+        value = data.get(name)
+        if name in ("date_of_birth", "passport_expiry"):
+            cleaned[name] = _as_date(value, name, problems, required=name == "date_of_birth")
+            continue
+        text = str(value or "").strip()
+        max_length = Person._meta.get_field(name).max_length or 0
+        if name in ("family_name", "given_names", "nationality", "current_country") and not text:
+            problems.append(Problem("required", _("This field is required."), field=name))
+        elif max_length and len(text) > max_length:
+            problems.append(
+                Problem("too_long", _("At most %(max)s characters.") % {"max": max_length}, field=name)
+            )
+        if name in ("nationality", "current_country") and text:
+            text = text.upper()
+            if not COUNTRY.match(text):
+                problems.append(
+                    Problem("invalid_country", _("Use the two-letter country code (ISO 3166), e.g. KG."), field=name)
+                )
+        if name == "passport_number":
+            text = text.upper().replace(" ", "")
+            if text and not re.fullmatch(r"[A-Z0-9]{5,20}", text):
+                problems.append(
+                    Problem("invalid_passport_number", _("Letters and digits only, 5 to 20 characters."), field=name)
+                )
+        cleaned[name] = text
+    today = timezone.localdate()
+    born = cleaned.get("date_of_birth")
+    if born and born > today:
+        problems.append(Problem("date_in_future", _("The date of birth cannot be in the future."), field="date_of_birth"))
+    expiry = cleaned.get("passport_expiry")
+    if born and expiry and expiry <= born:
+        problems.append(
+            Problem("before_birth", _("The passport expiry must be after the date of birth."), field="passport_expiry")
+        )
+    if cleaned.get("current_country") != "JP" and cleaned.get("current_status_of_residence"):
+        problems.append(
+            Problem(
+                "status_outside_japan",
+                _("A status of residence applies only to a person living in Japan."),
+                field="current_status_of_residence",
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return cleaned
+
+
+@transaction.atomic
+def person_create(*, actor: User, data: dict[str, Any]) -> Person:
+    """Register a candidate or worker for the actor's organization."""
+    organization = _registering_organization(actor)
+    return Person.objects.create(created_by_organization=organization, **_clean_person(data))
+
+
+@transaction.atomic
+def person_update(*, actor: User, person_id: int, data: dict[str, Any]) -> Person:
+    """Change a person's record. Only the organization that registered them may."""
+    person = person_get_for_user(actor, person_id)
+    if person.created_by_organization_id not in {m.organization_id for m in memberships_of(actor) if m.can_act}:
+        raise NotAllowed(_("Only the organization that registered this person can change the record."))
+    merged = {name: getattr(person, name) for name in PERSON_FIELDS} | data
+    for name, value in _clean_person(merged).items():
+        setattr(person, name, value)
+    person.save()
+    return person
+
+
+@transaction.atomic
+def test_result_add(*, actor: User, person_id: int, data: dict[str, Any]) -> TestResult:
+    """Record a test result: a skill test for a business category, or a Japanese test."""
+    person = person_get_for_user(actor, person_id)
+    if not any(m.can_act for m in memberships_of(actor)):
+        raise NotAllowed(_("Viewers cannot record test results."))
+    problems: list[Problem] = []
+    kind = data.get("kind")
+    if kind not in TestKind.values:
+        problems.append(Problem("invalid_choice", _("Choose skill or japanese."), field="kind"))
+    taken_on = _as_date(data.get("taken_on"), "taken_on", problems, required=True)
+    if taken_on and taken_on > timezone.localdate():
+        problems.append(Problem("date_in_future", _("The date cannot be in the future."), field="taken_on"))
+    category = None
+    code = str(data.get("business_category") or "")
+    if kind == TestKind.SKILL:
+        category = BusinessCategory.objects.filter(code=code).first()
+        if category is None:
+            problems.append(
+                Problem("required", _("A skill test needs its business category."), field="business_category")
+            )
+    test_code = str(data.get("test_code") or ("skill" if kind == TestKind.SKILL else "")).strip()
+    if not test_code:
+        problems.append(Problem("required", _("This field is required."), field="test_code"))
+    if not isinstance(data.get("passed"), bool):
+        problems.append(Problem("required", _("Say whether the test was passed."), field="passed"))
+    if problems:
+        raise InvalidInput(problems)
+    return TestResult.objects.create(
+        person=person,
+        kind=kind,
+        test_code=test_code,
+        business_category=category,
+        level=str(data.get("level") or "").strip(),
+        passed=data["passed"],
+        taken_on=taken_on,
+        certificate_number=str(data.get("certificate_number") or "").strip(),
+    )

@@ -1,0 +1,95 @@
+"""What the engine knows about a case: plain, immutable data gathered by the Django layer
+(kakehashi.cases.facts) and passed in. The engine never queries anything itself."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A recorded step. `seq` orders completions of one case (a newer one has a larger seq)."""
+
+    step_key: str
+    round: int
+    seq: int
+    happened_on: datetime.date
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TestFact:
+    kind: str  # "skill" or "japanese"
+    test_code: str
+    passed: bool
+    taken_on: datetime.date
+    category: str | None = None  # business category code, for skill tests
+    level: str = ""
+
+
+@dataclass(frozen=True)
+class ExemptionFact:
+    kind: str
+    field: str  # field code the exemption covers
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    date_of_birth: datetime.date
+    nationality: str
+    current_country: str
+    tests: tuple[TestFact, ...] = ()
+    exemptions: tuple[ExemptionFact, ...] = ()
+
+
+@dataclass(frozen=True)
+class Period:
+    starts_on: datetime.date
+    ends_on: datetime.date | None = None  # inclusive; None: open-ended
+    note: str = ""
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+@dataclass(frozen=True)
+class FieldFacts:
+    code: str
+    category: str
+    open_from: datetime.date | None
+    open_until: datetime.date | None = None
+    category_from: datetime.date | None = None
+    category_until: datetime.date | None = None
+    suspensions: tuple[Period, ...] = ()
+
+
+@dataclass(frozen=True)
+class CertificationDecision:
+    """A dated decision of the sending country's ministry (certified, suspended, resumed,
+    revoked, expired); `valid_until` is the end of a certification's validity."""
+
+    action: str
+    effective_on: datetime.date
+    valid_until: datetime.date | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class AgencyFacts:
+    name: str
+    decisions: tuple[CertificationDecision, ...] = ()
+    placement_licences: tuple[Period, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    pattern: str
+    today: datetime.date
+    person: PersonFacts
+    field: FieldFacts
+    agency: AgencyFacts | None = None
+    status: str = "open"
+    completions: tuple[Completion, ...] = ()

@@ -1,0 +1,231 @@
+"""Named rules that a definition attaches to steps (`checks:`) or patterns
+(`creation_checks:`). Each returns findings; none touches a database.
+
+A finding carries a stable code, the parameters its message needs, and the source of the
+rule. Messages themselves are written (and translated) in kakehashi.cases.messages."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .facts import AgencyFacts, CaseFacts, CertificationDecision, FieldFacts
+from .schema import JapaneseTest, SswRules
+
+SEED_002 = "shared/seeds/002_cd9428d8ecef192e.txt"
+SEED_003 = "shared/seeds/003_86c0bb99358835bd.txt"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    source: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    facts: CaseFacts
+    rules: SswRules
+    on: datetime.date  # the date the rule is judged at (the step's date, or today)
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+Rule = Callable[[RuleContext], list[Finding]]
+
+
+# --- Sending agency certification (MOC §7(1), §7(4); seed 002 3(1)) -----------------
+
+
+def certification_state_on(
+    decisions: tuple[CertificationDecision, ...], day: datetime.date
+) -> tuple[str, CertificationDecision | None]:
+    """The certification state on `day`: none, certified, suspended, revoked or expired,
+    with the decision that set it. Decisions are applied in date order; a certification
+    past its `valid_until` has expired even when no decision says so."""
+    state, last, valid_until = "none", None, None
+    for decision in sorted(decisions, key=lambda d: d.effective_on):
+        if decision.effective_on > day:
+            break
+        if decision.action == "certified":
+            state, valid_until = "certified", decision.valid_until
+        elif decision.action == "resumed" and state == "suspended":
+            state = "certified"
+            valid_until = decision.valid_until or valid_until
+        elif decision.action in ("suspended", "revoked", "expired"):
+            if decision.action == "suspended" and state != "certified":
+                continue
+            state = decision.action
+        else:
+            continue
+        last = decision
+    if state == "certified" and valid_until is not None and day > valid_until:
+        return "expired", last
+    return state, last
+
+
+def agency_certified(ctx: RuleContext) -> list[Finding]:
+    source = f"{SEED_002} 3(1); {SEED_003} §7(1), §7(4)"
+    agency: AgencyFacts | None = ctx.facts.agency
+    if agency is None:
+        return [Finding("agency_required", source)]
+    state, decision = certification_state_on(agency.decisions, ctx.on)
+    if state == "certified":
+        return []
+    params: dict[str, Any] = {"agency": agency.name, "state": state, "date": ctx.on.isoformat()}
+    if decision is not None:
+        params["since"] = decision.effective_on.isoformat()
+    return [Finding("agency_not_certified", source, params)]
+
+
+# --- Placement licence (seed 002 3(2) note; R-P4) -------------------------------------
+
+
+def placement_licence(ctx: RuleContext) -> list[Finding]:
+    """Selecting candidates is placement (あっせん) and needs a Japanese licence."""
+    if not ctx.evidence.get("selected_by_agency"):
+        return []
+    agency = ctx.facts.agency
+    if agency is not None and any(p.covers(ctx.on) for p in agency.placement_licences):
+        return []
+    name = agency.name if agency else ""
+    return [Finding("unlicensed_placement", f"{SEED_002} 3(2)※", {"agency": name})]
+
+
+# --- Field open for new applications (MOC §8; DOMAIN.md §6) ---------------------------
+
+
+def field_accepting(ctx: RuleContext) -> list[Finding]:
+    fld: FieldFacts = ctx.facts.field
+    day = ctx.on
+    findings = []
+    if fld.open_from is None or day < fld.open_from or (fld.open_until and day > fld.open_until):
+        findings.append(
+            Finding(
+                "field_not_open",
+                "DOMAIN.md §6 (fields in force; verify against the Cabinet decision)",
+                {"field": fld.code, "date": day.isoformat()},
+            )
+        )
+    if (fld.category_from and day < fld.category_from) or (
+        fld.category_until and day > fld.category_until
+    ):
+        findings.append(
+            Finding(
+                "category_not_in_force",
+                "DOMAIN.md §6 (business categories)",
+                {"category": fld.category, "date": day.isoformat()},
+            )
+        )
+    for suspension in fld.suspensions:
+        if suspension.covers(day):
+            findings.append(
+                Finding(
+                    "field_suspended",
+                    f"{SEED_003} §8",
+                    {
+                        "field": fld.code,
+                        "date": day.isoformat(),
+                        "from": suspension.starts_on.isoformat(),
+                        "until": suspension.ends_on.isoformat() if suspension.ends_on else "",
+                    },
+                )
+            )
+    return findings
+
+
+# --- SSW(i) eligibility (DOMAIN.md §6: age, skill test, Japanese tests, exemptions) ---
+
+
+def _age_on(born: datetime.date, day: datetime.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _meets(test: JapaneseTest, level: str) -> bool:
+    if not test.levels or test.minimum is None:
+        return True
+    if level not in test.levels:
+        return False
+    return test.levels.index(level) >= test.levels.index(test.minimum)
+
+
+def _passed_any(ctx: RuleContext, tests: tuple[JapaneseTest, ...]) -> bool:
+    by_code = {t.code: t for t in tests}
+    return any(
+        t.kind == "japanese"
+        and t.passed
+        and t.taken_on <= ctx.on
+        and t.test_code in by_code
+        and _meets(by_code[t.test_code], t.level)
+        for t in ctx.facts.person.tests
+    )
+
+
+def ssw1_eligible(ctx: RuleContext) -> list[Finding]:
+    person, rules, fld = ctx.facts.person, ctx.rules, ctx.facts.field
+    findings = []
+    age = _age_on(person.date_of_birth, ctx.on)
+    if age < rules.minimum_age:
+        findings.append(
+            Finding(
+                "under_minimum_age",
+                rules.minimum_age_source,
+                {"age": age, "minimum": rules.minimum_age, "date": ctx.on.isoformat()},
+            )
+        )
+    exempt = any(e.field == fld.code for e in person.exemptions)
+    if exempt:
+        return findings
+    skill_passed = any(
+        t.kind == "skill" and t.passed and t.category == fld.category and t.taken_on <= ctx.on
+        for t in person.tests
+    )
+    if not skill_passed:
+        findings.append(
+            Finding("skill_test_missing", rules.skill_test_source, {"category": fld.category})
+        )
+    if not _passed_any(ctx, rules.japanese_tests):
+        accepted = ", ".join(
+            f"{t.name.en} {t.minimum}+" if t.minimum else t.name.en for t in rules.japanese_tests
+        )
+        findings.append(
+            Finding("japanese_test_missing", rules.japanese_tests_source, {"accepted": accepted})
+        )
+    for test in rules.field_tests.get(fld.code, ()):
+        if not _passed_any(ctx, (test,)):
+            findings.append(
+                Finding(
+                    "field_test_missing",
+                    rules.field_tests_source,
+                    {"test": test.name.en, "test_ja": test.name.ja, "field": fld.code},
+                )
+            )
+    return findings
+
+
+# --- Pattern fits the person (seed 002: "キルギスから新たに" vs "日本に在留する方") ------
+
+
+def person_location_abroad(ctx: RuleContext) -> list[Finding]:
+    if ctx.facts.person.current_country == "JP":
+        return [Finding("person_in_japan", f"{SEED_002} ●キルギスから新たに受け入れる場合")]
+    return []
+
+
+def person_location_in_japan(ctx: RuleContext) -> list[Finding]:
+    if ctx.facts.person.current_country != "JP":
+        return [Finding("person_not_in_japan", f"{SEED_002} ●日本に在留する方を受け入れる場合")]
+    return []
+
+
+RULES: dict[str, Rule] = {
+    "agency_certified": agency_certified,
+    "placement_licence": placement_licence,
+    "field_accepting": field_accepting,
+    "ssw1_eligible": ssw1_eligible,
+    "person_location_abroad": person_location_abroad,
+    "person_location_in_japan": person_location_in_japan,
+}

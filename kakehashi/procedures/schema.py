@@ -1,0 +1,225 @@
+"""The shape of a procedure definition file (docs/procedures.md explains each key).
+
+Plain Python and pydantic only: no Django imports, so the engine and its tests run
+without a database. Structural checks live here; cross-references are checked in
+loader.py so that every error can name the file, the step and the problem."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# The roles a step can name: the organization kinds of shared/DOMAIN.md §2.
+# kakehashi.accounts.models.OrganizationKind must list the same values (tested).
+ROLES = frozenset(
+    {
+        "receiving_organization",
+        "municipality",
+        "jp_contact_point",
+        "immigration_bureau",
+        "sending_contact_point",
+        "sending_agency",
+        "support_organization",
+        "embassy",
+        "partner_institution",
+        "program_coordinator",
+    }
+)
+
+KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A text in every language the definition speaks. Japanese and English are required."""
+
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    ru: str | None = None
+    ky: str | None = None
+
+    def get(self, language: str) -> str:
+        value = getattr(self, language[:2], None) if language[:2] in {"ja", "en", "ru", "ky"} else None
+        return value or self.en
+
+
+class SourceDocument(Strict):
+    title: str
+    file: str | None = None
+    url: str | None = None
+
+
+class Source(Strict):
+    """Where a step or rule comes from: a document key from `sources` and its section."""
+
+    document: str
+    section: str
+    quote: str | None = None
+
+    def cite(self, documents: dict[str, SourceDocument]) -> str:
+        doc = documents.get(self.document)
+        title = doc.file if doc and doc.file else self.document
+        return f"{title} {self.section}"
+
+
+class Choice(Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    label: Text
+
+
+class EvidenceField(Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    type: Literal["date", "text", "integer", "boolean", "choice"]
+    label: Text
+    required: bool = True
+    help: Text | None = None
+    choices: tuple[Choice, ...] = ()
+    max_length: int = Field(default=200, ge=1, le=5000)
+    min: int | None = None
+    max: int | None = None
+
+
+class Prerequisite(Strict):
+    step: str
+    kind: Literal["blocking", "advisory"] = "blocking"
+
+
+class Check(Strict):
+    """A named rule (see rules.py) run when the step is completed. `block` refuses the
+    completion; `flag` lets it through and raises a flag on the case."""
+
+    rule: str
+    effect: Literal["block", "flag"] = "block"
+
+
+class Deadline(Strict):
+    """A period that starts on this step's date. Steps in `applies_to` must happen on or
+    before its last day; once it has passed unmet, they are blocked and the steps in
+    `reopens` may be done again (a new round)."""
+
+    key: str = Field(pattern=KEY_PATTERN)
+    title: Text
+    months: int = Field(default=0, ge=0)
+    days: int = Field(default=0, ge=0)
+    applies_to: tuple[str, ...]
+    met_by: str
+    reopens: tuple[str, ...] = ()
+    source: Source
+
+
+class Outcome(Strict):
+    """A choice evidence field whose value may end the case (e.g. a refused COE)."""
+
+    field: str
+    closes_case: dict[str, Literal["refused", "withdrawn"]] = Field(default_factory=dict)
+
+
+class Step(Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    title: Text
+    description: Text | None = None
+    roles: tuple[str, ...] = Field(min_length=1)
+    side: str = Field(pattern=r"^[A-Z]{2}$")
+    performed_by: Text | None = None
+    partner_procedure: bool = False
+    date_field: str
+    evidence: tuple[EvidenceField, ...] = Field(min_length=1)
+    checks: tuple[Check, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
+    outcome: Outcome | None = None
+    source: Source
+
+    def evidence_field(self, key: str) -> EvidenceField | None:
+        return next((f for f in self.evidence if f.key == key), None)
+
+
+class PatternStep(Strict):
+    step: str
+    # None: the previous step of the pattern, blocking. An empty list: no prerequisite.
+    requires: tuple[Prerequisite, ...] | None = None
+
+
+class Pattern(Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    number: int = Field(ge=1)
+    title: Text
+    description: Text
+    person_location: Literal["abroad", "in_japan"]
+    requires_sending_agency: bool = False
+    creation_checks: tuple[Check, ...] = ()
+    steps: tuple[PatternStep, ...] = Field(min_length=1)
+    source: Source
+
+
+class Definition(Strict):
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    name: Text
+    version: str = Field(min_length=1)
+    effective_from: datetime.date
+    effective_until: datetime.date | None = None
+    sources: dict[str, SourceDocument]
+    steps: tuple[Step, ...] = Field(min_length=1)
+    patterns: tuple[Pattern, ...] = Field(min_length=1)
+
+    @field_validator("effective_until")
+    @classmethod
+    def _until_after_from(
+        cls, value: datetime.date | None, info: object
+    ) -> datetime.date | None:
+        data = getattr(info, "data", {})
+        start = data.get("effective_from")
+        if value is not None and start is not None and value < start:
+            raise ValueError("effective_until is before effective_from")
+        return value
+
+    def step(self, key: str) -> Step:
+        for step in self.steps:
+            if step.key == key:
+                return step
+        raise KeyError(key)
+
+    def pattern(self, key: str) -> Pattern:
+        for pattern in self.patterns:
+            if pattern.key == key:
+                return pattern
+        raise KeyError(key)
+
+    def has_pattern(self, key: str) -> bool:
+        return any(p.key == key for p in self.patterns)
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        if day < self.effective_from:
+            return False
+        return self.effective_until is None or day <= self.effective_until
+
+    def cite(self, source: Source) -> str:
+        return source.cite(self.sources)
+
+
+class JapaneseTest(Strict):
+    code: str = Field(pattern=KEY_PATTERN)
+    name: Text
+    levels: tuple[str, ...] = ()  # lowest first; empty for pass/fail tests
+    minimum: str | None = None
+
+
+class SswRules(Strict):
+    """Japan's SSW(i) eligibility rules that do not depend on the partner country."""
+
+    version: str
+    effective_from: datetime.date
+    minimum_age: int = Field(ge=0)
+    minimum_age_source: str
+    japanese_tests: tuple[JapaneseTest, ...]
+    japanese_tests_source: str
+    # field code -> additional tests required in that field (e.g. care: care Japanese test)
+    field_tests: dict[str, tuple[JapaneseTest, ...]] = Field(default_factory=dict)
+    field_tests_source: str
+    skill_test_source: str
+    exemption_source: str
+    coe_validity_source: str
