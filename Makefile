@@ -31,7 +31,7 @@ TEST_ENV := env -u DATABASE_URL DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS)
 # Browser tests have their own stage (test-browser); PYTEST_ARGS may override -m.
 PYTEST := $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 # pytest exits 5 when it collects no test: not a failure in itself.
-NO_TESTS_OK := rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): not counted as a failure"; rc=0; fi; exit $$rc
+NO_TESTS_OK := rc=$$?; set +x; if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): not counted as a failure"; rc=0; fi; exit $$rc
 
 .PHONY: help venv demo demo-reset lint typecheck check-migrations validate-procedures \
 	test test-sqlite test-postgres test-browser clean distclean
@@ -99,11 +99,12 @@ validate-procedures: venv
 
 test-sqlite: venv
 	@echo "pytest on SQLite"
-	$(TEST_ENV) $(PYTEST) || { $(NO_TESTS_OK); }
+	@set -x; $(TEST_ENV) $(PYTEST) || { $(NO_TESTS_OK); }
 
 test-postgres: venv
 	@echo "pytest on PostgreSQL"
-	scripts/with-postgres.sh env DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PYTEST) || { $(NO_TESTS_OK); }
+	@set -x; scripts/with-postgres.sh env DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PYTEST) \
+		|| { $(NO_TESTS_OK); }
 
 test-browser: venv
 	@echo "test-browser: no browser tests yet (placeholder)"

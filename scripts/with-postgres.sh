@@ -38,7 +38,7 @@ find_pg_bin() {
         return 0
     fi
     local newest
-    newest=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+    newest=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
     if [ -n "$newest" ] && [ -x "$newest/initdb" ]; then
         echo "$newest"
         return 0
@@ -84,6 +84,7 @@ as_owner() {
     fi
 }
 
+# shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
     # Runs on every exit; keeps the exit status of the script.
     set +e
