@@ -104,6 +104,21 @@ ROLE_NAMES: dict[str, Any] = {
 }
 
 
+CERTIFICATION_STATES: dict[str, Any] = {
+    "none": gettext_lazy("never certified"),
+    "certified": gettext_lazy("certified"),
+    "suspended": gettext_lazy("suspended"),
+    "revoked": gettext_lazy("revoked"),
+    "expired": gettext_lazy("expired"),
+}
+
+
+def _status_label(status: str) -> str:
+    from .models import CaseStatus
+
+    return str(CaseStatus(status).label) if status in CaseStatus.values else status
+
+
 def _text(value: Any) -> str:
     if isinstance(value, Text):
         return value.get(get_language() or "en")
@@ -130,6 +145,10 @@ def render(finding: Finding) -> str:
     for key in ("field", "category"):
         if key in finding.params and finding.code != "unknown_field":
             params[key] = _field_name(str(finding.params[key]))
+    if finding.code == "case_closed":
+        params["status"] = _status_label(str(finding.params.get("status", "")))
+    if finding.code == "agency_not_certified":
+        params["state"] = str(CERTIFICATION_STATES.get(str(finding.params.get("state")), params["state"]))
     if finding.code == "field_suspended":
         params["until"] = _(" until %(date)s") % {"date": params["until"]} if params["until"] else ""
     template = MESSAGES.get(finding.code)
