@@ -25,7 +25,8 @@ STAMP := $(VENV)/.installed-$(REQ_HASH)
 DEMO_SETTINGS := kakehashi.settings.local
 TEST_SETTINGS := kakehashi.settings.test
 # Demo: the settings and DATABASE_URL of the caller's environment (SQLite in var/ by default).
-DEMO_MANAGE := DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py
+# PORT is passed on so that load_demo can print the right addresses.
+DEMO_MANAGE := PORT=$(PORT) DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py
 # Checks and the SQLite suite: test settings, never a DATABASE_URL from the environment.
 TEST_ENV := env -u DATABASE_URL DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS)
 # Browser tests have their own stage (test-browser); PYTEST_ARGS may override -m.
