@@ -35,6 +35,7 @@ PYTEST := $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 NO_TESTS_OK := rc=$$?; set +x; if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): not counted as a failure"; rc=0; fi; exit $$rc
 
 .PHONY: help venv demo demo-reset lint typecheck check-migrations validate-procedures \
+	compile-messages messages \
 	test test-sqlite test-postgres test-browser clean distclean
 
 help:
@@ -45,6 +46,8 @@ help:
 	@echo "make typecheck            mypy kakehashi"
 	@echo "make check-migrations     fail if models have changes without a migration"
 	@echo "make validate-procedures  check the procedure definitions"
+	@echo "make messages             update locale/ja after changing translatable text"
+	@echo "make compile-messages     build the .mo catalogues"
 	@echo "make test-sqlite          pytest on SQLite (PYTEST_ARGS='...' for extra arguments)"
 	@echo "make test-postgres        pytest on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)"
 	@echo "make test-browser         browser tests (placeholder)"
@@ -70,19 +73,19 @@ var:
 
 # --- demo --------------------------------------------------------------------
 
-demo: venv
+demo: venv compile-messages
 	$(DEMO_MANAGE) migrate --noinput
 	$(DEMO_MANAGE) load_demo
 	$(DEMO_MANAGE) runserver 127.0.0.1:$(PORT)
 
-demo-reset: venv
+demo-reset: venv compile-messages
 	rm -f var/kakehashi.sqlite3 var/kakehashi.sqlite3-wal var/kakehashi.sqlite3-shm
 	$(DEMO_MANAGE) migrate --noinput
 	$(DEMO_MANAGE) load_demo
 
 # --- checks and tests --------------------------------------------------------
 
-test: lint typecheck check-migrations validate-procedures test-sqlite test-postgres test-browser
+test: lint typecheck check-migrations validate-procedures compile-messages test-sqlite test-postgres test-browser
 	@echo "make test: all stages passed"
 
 lint: venv
@@ -97,6 +100,13 @@ check-migrations: venv
 
 validate-procedures: venv
 	$(TEST_ENV) $(PY) manage.py validate_procedures
+
+# Translations: locale/README.md. The .mo files are built here, never committed.
+compile-messages: venv
+	$(TEST_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
+
+messages: venv
+	$(TEST_ENV) $(PY) manage.py makemessages -l ja --ignore=.venv --ignore=var --no-obsolete
 
 test-sqlite: venv
 	@echo "pytest on SQLite"

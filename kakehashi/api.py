@@ -49,11 +49,21 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     problems = []
     for error in exc.errors:
-        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "payload")]
+        loc = [
+            str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "payload")
+        ]
         problems.append(
-            {"code": error.get("type", "invalid"), "message": error.get("msg", ""), "field": ".".join(loc)}
+            {
+                "code": error.get("type", "invalid"),
+                "message": error.get("msg", ""),
+                "field": ".".join(loc),
+            }
         )
-    body = {"code": "invalid_input", "message": _("Some fields are not valid."), "problems": problems}
+    body = {
+        "code": "invalid_input",
+        "message": _("Some fields are not valid."),
+        "problems": problems,
+    }
     return _error(request, 422, body)
 
 

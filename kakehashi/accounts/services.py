@@ -22,9 +22,7 @@ def api_token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Create a token for `user`. Returns the record and the token, which is shown only
     now: the database keeps its SHA-256 digest, never the token itself."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken.objects.create(
-        user=user, name=name, prefix=token[:10], digest=_digest(token)
-    )
+    record = ApiToken.objects.create(user=user, name=name, prefix=token[:10], digest=_digest(token))
     return record, token
 
 

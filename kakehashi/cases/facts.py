@@ -13,8 +13,8 @@ from kakehashi.procedures.facts import (
     Completion,
     ExemptionFact,
     FieldFacts,
-    PersonFacts,
     Period,
+    PersonFacts,
     TestFact,
 )
 from kakehashi.reference.models import BusinessCategory, Field

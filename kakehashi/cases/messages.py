@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kakehashi.core.errors import Problem
 from kakehashi.procedures.rules import Finding
@@ -31,9 +30,7 @@ MESSAGES: dict[str, Any] = {
     ),
     # Patterns and parties
     "unknown_pattern": gettext_lazy("Unknown pattern. Choose one of: %(allowed)s."),
-    "procedure_not_in_force": gettext_lazy(
-        "No procedure for %(country)s is in force on %(date)s."
-    ),
+    "procedure_not_in_force": gettext_lazy("No procedure for %(country)s is in force on %(date)s."),
     "agency_required": gettext_lazy(
         "This pattern needs the sending agency certified by the sending country's ministry."
     ),
@@ -52,9 +49,7 @@ MESSAGES: dict[str, Any] = {
         "This procedure is for nationals of %(country)s; the person is a national of "
         "%(nationality)s."
     ),
-    "person_in_japan": gettext_lazy(
-        "The person lives in Japan: use the change-of-status pattern."
-    ),
+    "person_in_japan": gettext_lazy("The person lives in Japan: use the change-of-status pattern."),
     "person_not_in_japan": gettext_lazy(
         "The person does not live in Japan: use one of the patterns for hiring from abroad."
     ),
@@ -81,7 +76,9 @@ MESSAGES: dict[str, Any] = {
     ),
     # Evidence
     "required": gettext_lazy("This field is required."),
-    "unknown_field": gettext_lazy("This step does not record this field (it records: %(allowed)s)."),
+    "unknown_field": gettext_lazy(
+        "This step does not record this field (it records: %(allowed)s)."
+    ),
     "invalid_date": gettext_lazy("“%(value)s” is not a date; use YYYY-MM-DD."),
     "invalid_integer": gettext_lazy("“%(value)s” is not a whole number."),
     "out_of_range": gettext_lazy("The number must be between %(min)s and %(max)s."),
@@ -89,9 +86,7 @@ MESSAGES: dict[str, Any] = {
     "invalid_choice": gettext_lazy("“%(value)s” is not one of: %(allowed)s."),
     "too_long": gettext_lazy("At most %(max)s characters."),
     "date_in_future": gettext_lazy("The date cannot be after today (%(today)s)."),
-    "before_prerequisite": gettext_lazy(
-        "The date cannot be before “%(step)s” (%(date)s)."
-    ),
+    "before_prerequisite": gettext_lazy("The date cannot be before “%(step)s” (%(date)s)."),
 }
 
 ROLE_NAMES: dict[str, Any] = {
@@ -130,9 +125,10 @@ def _text(value: Any) -> str:
 def _field_name(code: str) -> str:
     from kakehashi.reference.models import BusinessCategory, Field
 
-    obj = Field.objects.filter(code=code).first() or BusinessCategory.objects.filter(
-        code=code
-    ).first()
+    obj = (
+        Field.objects.filter(code=code).first()
+        or BusinessCategory.objects.filter(code=code).first()
+    )
     return obj.display_name if obj else code
 
 
@@ -148,9 +144,13 @@ def render(finding: Finding) -> str:
     if finding.code == "case_closed":
         params["status"] = _status_label(str(finding.params.get("status", "")))
     if finding.code == "agency_not_certified":
-        params["state"] = str(CERTIFICATION_STATES.get(str(finding.params.get("state")), params["state"]))
+        params["state"] = str(
+            CERTIFICATION_STATES.get(str(finding.params.get("state")), params["state"])
+        )
     if finding.code == "field_suspended":
-        params["until"] = _(" until %(date)s") % {"date": params["until"]} if params["until"] else ""
+        params["until"] = (
+            _(" until %(date)s") % {"date": params["until"]} if params["until"] else ""
+        )
     template = MESSAGES.get(finding.code)
     if template is None:
         return finding.code

@@ -149,6 +149,9 @@ class CaseFlag(models.Model):
         ordering = ["case_id", "id"]
         indexes = [models.Index(fields=["code", "cleared_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.code}"
+
 
 class CaseDeadline(models.Model):
     """A date the procedure sets (e.g. entry within 3 months of COE issue), kept in step
@@ -161,6 +164,7 @@ class CaseDeadline(models.Model):
     source = models.CharField(max_length=300)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["case", "key"], name="one_deadline_per_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["case", "key"], name="one_deadline_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.key} {self.due_on}"

@@ -134,8 +134,10 @@ def case_detail(case: Case, user: Any, evaluation: Evaluation | None = None) -> 
 def case_summary(case: Case, evaluation: Evaluation | None = None) -> dict[str, Any]:
     from kakehashi.procedures import registry
 
-    definition = evaluation.definition if evaluation else registry.definition_version(
-        case.country, case.procedure_version
+    definition = (
+        evaluation.definition
+        if evaluation
+        else registry.definition_version(case.country, case.procedure_version)
     )
     title = ""
     if case.current_step:

@@ -121,4 +121,6 @@ def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
 
 def case_evaluation(case: Case, today: datetime.date | None = None) -> Evaluation:
     definition = registry.definition_version(case.country, case.procedure_version)
-    return evaluate(definition, registry.ssw_rules(), case_facts(case, today or timezone.localdate()))
+    return evaluate(
+        definition, registry.ssw_rules(), case_facts(case, today or timezone.localdate())
+    )

@@ -62,7 +62,11 @@ def _record_event(
 
 
 def _raise_flags(
-    case: Case, findings: tuple[Finding, ...], actor: User | None, org: Organization | None, step_key: str = ""
+    case: Case,
+    findings: tuple[Finding, ...],
+    actor: User | None,
+    org: Organization | None,
+    step_key: str = "",
 ) -> list[Problem]:
     raised = []
     for finding in findings:
@@ -116,7 +120,13 @@ def _acting_receiving_organization(actor: User, organization_id: int | None) -> 
         )
     if len(candidates) > 1:
         raise InvalidInput(
-            [Problem("required", _("Choose the receiving organization."), field="receiving_organization")]
+            [
+                Problem(
+                    "required",
+                    _("Choose the receiving organization."),
+                    field="receiving_organization",
+                )
+            ]
         )
     return candidates[0]
 
@@ -172,14 +182,21 @@ def case_create(
     agency = None
     if sending_agency_id is not None:
         agency = _lookup(
-            Organization, "sending_agency", problems,
-            pk=sending_agency_id, kind=OrganizationKind.SENDING_AGENCY, country=country,
+            Organization,
+            "sending_agency",
+            problems,
+            pk=sending_agency_id,
+            kind=OrganizationKind.SENDING_AGENCY,
+            country=country,
         )
     support = None
     if support_organization_id is not None:
         support = _lookup(
-            Organization, "support_organization", problems,
-            pk=support_organization_id, kind=OrganizationKind.SUPPORT_ORGANIZATION,
+            Organization,
+            "support_organization",
+            problems,
+            pk=support_organization_id,
+            kind=OrganizationKind.SUPPORT_ORGANIZATION,
         )
     definition = registry.definition_in_force(country, today)
     if definition is None:
@@ -193,7 +210,8 @@ def case_create(
         )
     if problems:
         raise InvalidInput(problems)
-    assert person is not None and definition is not None
+    assert person is not None
+    assert definition is not None
 
     facts = CaseFacts(
         pattern=pattern,
@@ -211,7 +229,7 @@ def case_create(
 
     with transaction.atomic():
         case = Case.objects.create(
-            reference=f"tmp-{uuid.uuid4().hex}",
+            reference=f"tmp-{uuid.uuid4().hex[:28]}",  # replaced below, once the id is known
             person=person,
             receiving_organization=receiving,
             sending_agency=agency,
@@ -264,7 +282,11 @@ def _acting_organization(actor: User, case: Case, roles: frozenset[str]) -> Orga
         org = membership.organization
         if not membership.can_act:
             continue
-        if org.pk in (case.receiving_organization_id, case.sending_agency_id, case.support_organization_id):
+        if org.pk in (
+            case.receiving_organization_id,
+            case.sending_agency_id,
+            case.support_organization_id,
+        ):
             return org
         if "sending_contact_point" in roles and org.kind == OrganizationKind.SENDING_CONTACT_POINT:
             return org
@@ -311,6 +333,8 @@ def case_complete_step(
 
         before = _snapshot(case)
         organization = _acting_organization(actor, case, roles)
+        if organization is None:  # roles come from memberships, so this cannot happen
+            raise NotAllowed(messages.render(Finding("not_acting_role", "", {"roles": []})))
         try:
             with transaction.atomic():
                 step = CaseStep.objects.create(
@@ -323,7 +347,9 @@ def case_complete_step(
                     organization=organization,
                 )
         except IntegrityError as exc:
-            raise Conflict(_("This step has already been recorded."), code="already_completed") from exc
+            raise Conflict(
+                _("This step has already been recorded."), code="already_completed"
+            ) from exc
 
         evaluation = evaluate(definition, rules, case_facts(case, today))
         if check.closes_case:
@@ -358,13 +384,13 @@ def case_withdraw(*, actor: User, case_id: int, reason: str) -> Case:
     if "receiving_organization" not in case_roles_for_user(actor, visible):
         raise NotAllowed(_("Only the receiving organization can withdraw its case."))
     if not reason.strip():
-        raise InvalidInput([Problem("required", _("Give the reason for withdrawing."), field="reason")])
+        raise InvalidInput(
+            [Problem("required", _("Give the reason for withdrawing."), field="reason")]
+        )
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=visible.pk)
         if case.status != CaseStatus.OPEN:
-            raise RuleRefused(
-                [Problem("case_closed", _("Only an open case can be withdrawn."))]
-            )
+            raise RuleRefused([Problem("case_closed", _("Only an open case can be withdrawn."))])
         before = _snapshot(case)
         case.status = CaseStatus.WITHDRAWN
         case.closed_at = timezone.now()

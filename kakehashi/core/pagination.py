@@ -28,7 +28,9 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(prefix)
         return int(value)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput([Problem("invalid_cursor", _("This cursor is not valid."), field="cursor")]) from exc
+        raise InvalidInput(
+            [Problem("invalid_cursor", _("This cursor is not valid."), field="cursor")]
+        ) from exc
 
 
 def page_by_id(
@@ -37,7 +39,13 @@ def page_by_id(
     """One page of `qs` and the cursor of the next page (None on the last page)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(
-            [Problem("out_of_range", _("limit must be between 1 and %(max)s.") % {"max": MAX_LIMIT}, field="limit")]
+            [
+                Problem(
+                    "out_of_range",
+                    _("limit must be between 1 and %(max)s.") % {"max": MAX_LIMIT},
+                    field="limit",
+                )
+            ]
         )
     order = "-id" if descending else "id"
     qs = qs.order_by(order)

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from kakehashi.accounts.models import Membership, MemberRole, Organization, OrganizationKind, User
+from kakehashi.accounts.models import MemberRole, Membership, Organization, OrganizationKind, User
 from kakehashi.cases.services import case_complete_step, case_create
 from kakehashi.people.models import Person, TestKind, TestResult
 from kakehashi.reference.models import BusinessCategory
@@ -39,7 +39,9 @@ def _org(key: str, **fields: Any) -> Organization:
     return org
 
 
-def _user(username: str, org: Organization, first: str, last: str, role: str = MemberRole.CLERK) -> User:
+def _user(
+    username: str, org: Organization, first: str, last: str, role: str = MemberRole.CLERK
+) -> User:
     user, created = User.objects.get_or_create(
         username=username, defaults={"first_name": first, "last_name": last}
     )
@@ -52,72 +54,123 @@ def _user(username: str, org: Organization, first: str, last: str, role: str = M
 
 def _organizations() -> dict[str, Organization]:
     city = _org(
-        "city", kind=K.MUNICIPALITY, name_en="Nagaoka City (Industrial Location and Human Resources Division)",
-        name_ja="長岡市 産業立地・人材課", country="JP", phone="0258-39-2228",
+        "city",
+        kind=K.MUNICIPALITY,
+        name_en="Nagaoka City (Industrial Location and Human Resources Division)",
+        name_ja="長岡市 産業立地・人材課",
+        country="JP",
+        phone="0258-39-2228",
         address="新潟県長岡市大手通1-4-10",
     )
     orgs = {
         "city": city,
         "care": _org(
-            "care", kind=K.RECEIVING_ORGANIZATION, name_en="Shinano-no-Sato Care (fictional)",
-            name_ja="社会福祉法人 信濃の里（架空）", country="JP", municipality=city,
+            "care",
+            kind=K.RECEIVING_ORGANIZATION,
+            name_en="Shinano-no-Sato Care (fictional)",
+            name_ja="社会福祉法人 信濃の里（架空）",
+            country="JP",
+            municipality=city,
         ),
         "it": _org(
-            "it", kind=K.RECEIVING_ORGANIZATION, name_en="Echigo Software and Devices (fictional)",
-            name_ja="越後ソフトウェア＆デバイス株式会社（架空）", country="JP", municipality=city,
+            "it",
+            kind=K.RECEIVING_ORGANIZATION,
+            name_en="Echigo Software and Devices (fictional)",
+            name_ja="越後ソフトウェア＆デバイス株式会社（架空）",
+            country="JP",
+            municipality=city,
         ),
         "factory": _org(
-            "factory", kind=K.RECEIVING_ORGANIZATION, name_en="Nagaoka Precision Works (fictional)",
-            name_ja="長岡精密工業株式会社（架空）", country="JP", municipality=city,
+            "factory",
+            kind=K.RECEIVING_ORGANIZATION,
+            name_en="Nagaoka Precision Works (fictional)",
+            name_ja="長岡精密工業株式会社（架空）",
+            country="JP",
+            municipality=city,
         ),
         "isa": _org(
-            "isa", kind=K.JP_CONTACT_POINT,
+            "isa",
+            kind=K.JP_CONTACT_POINT,
             name_en="Immigration Services Agency, Residence Management Division",
-            name_ja="出入国在留管理庁 在留管理支援部 在留管理課", country="JP",
+            name_ja="出入国在留管理庁 在留管理支援部 在留管理課",
+            country="JP",
         ),
         "bureau": _org(
-            "bureau", kind=K.IMMIGRATION_BUREAU,
+            "bureau",
+            kind=K.IMMIGRATION_BUREAU,
             name_en="Tokyo Regional Immigration Services Bureau, Niigata Branch",
-            name_ja="東京出入国在留管理局 新潟出張所", country="JP",
+            name_ja="東京出入国在留管理局 新潟出張所",
+            country="JP",
         ),
         "center": _org(
-            "center", kind=K.SENDING_CONTACT_POINT,
-            name_en="Center for Employment of Citizens Abroad (Ministry of Labour, Social Security and Migration)",
+            "center",
+            kind=K.SENDING_CONTACT_POINT,
+            name_en=(
+                "Center for Employment of Citizens Abroad "
+                "(Ministry of Labour, Social Security and Migration)"
+            ),
             name_ja="キルギス労働・社会保障・移民省 在留市民雇用センター",
             name_local="Чет өлкөлөрдөгү жарандарды жумуш менен камсыз кылуу борбору",
-            country="KG", address="Toktogul street 237, Bishkek 720010",
-            phone="+996 312 65 02 64", email="japanemployment@migrant.kg",
+            country="KG",
+            address="Toktogul street 237, Bishkek 720010",
+            phone="+996 312 65 02 64",
+            email="japanemployment@migrant.kg",
         ),
         "embassy_kg": _org(
-            "embassy_kg", kind=K.EMBASSY, name_en="Embassy of the Kyrgyz Republic in Japan",
-            name_ja="駐日キルギス共和国大使館", country="KG", address="東京都港区三田1-5-7",
-            phone="03-6453-8277", email="kgembassy.jp@mfa.gov.kg",
+            "embassy_kg",
+            kind=K.EMBASSY,
+            name_en="Embassy of the Kyrgyz Republic in Japan",
+            name_ja="駐日キルギス共和国大使館",
+            country="KG",
+            address="東京都港区三田1-5-7",
+            phone="03-6453-8277",
+            email="kgembassy.jp@mfa.gov.kg",
         ),
         "embassy_jp": _org(
-            "embassy_jp", kind=K.EMBASSY, name_en="Embassy of Japan in the Kyrgyz Republic",
-            name_ja="在キルギス日本国大使館", country="JP",
+            "embassy_jp",
+            kind=K.EMBASSY,
+            name_en="Embassy of Japan in the Kyrgyz Republic",
+            name_ja="在キルギス日本国大使館",
+            country="JP",
         ),
         "agency": _org(
-            "agency", kind=K.SENDING_AGENCY, name_en="Ala-Too Bridge Recruitment (fictional)",
-            name_local="Ала-Тоо Көпүрө (ойдон чыгарылган)", country="KG",
+            "agency",
+            kind=K.SENDING_AGENCY,
+            name_en="Ala-Too Bridge Recruitment (fictional)",
+            name_local="Ала-Тоо Көпүрө (ойдон чыгарылган)",
+            country="KG",
         ),
         "rogue": _org(
-            "rogue", kind=K.SENDING_AGENCY, name_en="Fast Visa Bishkek (fictional, not certified)",
+            "rogue",
+            kind=K.SENDING_AGENCY,
+            name_en="Fast Visa Bishkek (fictional, not certified)",
             country="KG",
         ),
         "support": _org(
-            "support", kind=K.SUPPORT_ORGANIZATION, name_en="Niigata Registered Support Center (fictional)",
-            name_ja="にいがた登録支援センター（架空）", country="JP", municipality=city,
+            "support",
+            kind=K.SUPPORT_ORGANIZATION,
+            name_en="Niigata Registered Support Center (fictional)",
+            name_ja="にいがた登録支援センター（架空）",
+            country="JP",
+            municipality=city,
         ),
     }
     # Partner institutions visited by the 2023 delegation (seed 000 §1, 視察先②).
     for name_en, name_ja in [
-        ("Japanese Institute at Arabaev Kyrgyz State University", "アラバエフ・キルギス国立大学附属日本学院"),
+        (
+            "Japanese Institute at Arabaev Kyrgyz State University",
+            "アラバエフ・キルギス国立大学附属日本学院",
+        ),
         ("ISITO Medical College", "ISITO医療専門学校"),
-        ("Ala-Too International University, Faculty of Engineering and Informatics", "ALA-TOO国際大学工学情報学部"),
+        (
+            "Ala-Too International University, Faculty of Engineering and Informatics",
+            "ALA-TOO国際大学工学情報学部",
+        ),
         ("Kyrgyz High Technology Park", "キルギスハイテクノロジーパーク"),
     ]:
-        orgs[name_en] = _org(name_en, kind=K.PARTNER_INSTITUTION, name_en=name_en, name_ja=name_ja, country="KG")
+        orgs[name_en] = _org(
+            name_en, kind=K.PARTNER_INSTITUTION, name_en=name_en, name_ja=name_ja, country="KG"
+        )
     return orgs
 
 
@@ -134,7 +187,9 @@ USERS = [
 ]
 
 
-def _person(org: Organization, family: str, given: str, native: str, born: datetime.date, **extra: Any) -> Person:
+def _person(
+    org: Organization, family: str, given: str, native: str, born: datetime.date, **extra: Any
+) -> Person:
     person, _ = Person.objects.get_or_create(
         family_name=family,
         given_names=given,
@@ -156,29 +211,56 @@ def _tests(person: Person, category: str, today: datetime.date, japanese: bool =
     cat = BusinessCategory.objects.get(code=category)
     taken = today - datetime.timedelta(days=300)
     TestResult.objects.create(
-        person=person, kind=TestKind.SKILL, test_code="skill", business_category=cat,
-        passed=True, taken_on=taken, certificate_number="DEMO-SKILL",
+        person=person,
+        kind=TestKind.SKILL,
+        test_code="skill",
+        business_category=cat,
+        passed=True,
+        taken_on=taken,
+        certificate_number="DEMO-SKILL",
     )
     if japanese:
         TestResult.objects.create(
-            person=person, kind=TestKind.JAPANESE, test_code="jft_basic", level="A2",
-            passed=True, taken_on=taken,
+            person=person,
+            kind=TestKind.JAPANESE,
+            test_code="jft_basic",
+            level="A2",
+            passed=True,
+            taken_on=taken,
         )
         if cat.field.code == "care":
             TestResult.objects.create(
-                person=person, kind=TestKind.JAPANESE, test_code="care_japanese",
-                passed=True, taken_on=taken,
+                person=person,
+                kind=TestKind.JAPANESE,
+                test_code="care_japanese",
+                passed=True,
+                taken_on=taken,
             )
 
 
 EVIDENCE = {
-    "employment_contract": lambda d: {"signed_on": d, "monthly_wage_jpy": 235000, "contract_language": "ja_ky"},
+    "employment_contract": lambda d: {
+        "signed_on": d,
+        "monthly_wage_jpy": 235000,
+        "contract_language": "ja_ky",
+    },
     "center_recruitment_contract": lambda d: {"signed_on": d, "contract_number": "CE-JP-0042"},
-    "job_offer_submitted": lambda d: {"submitted_on": d, "positions": 3, "job_title": "Machine operator"},
-    "job_offer_published": lambda d: {"published_on": d, "publication_reference": "Center job board #118"},
+    "job_offer_submitted": lambda d: {
+        "submitted_on": d,
+        "positions": 3,
+        "job_title": "Machine operator",
+    },
+    "job_offer_published": lambda d: {
+        "published_on": d,
+        "publication_reference": "Center job board #118",
+    },
     "candidate_contact": lambda d: {"contacted_on": d},
     "agency_recruitment_contract": lambda d: {"signed_on": d, "contract_number": "ATB-2026-07"},
-    "candidates_provided": lambda d: {"provided_on": d, "candidates_count": 4, "selected_by_agency": False},
+    "candidates_provided": lambda d: {
+        "provided_on": d,
+        "candidates_count": 4,
+        "selected_by_agency": False,
+    },
     "center_registration": lambda d: {"registered_on": d, "registration_number": "REG-JP-2026-311"},
     "coe_application": lambda d: {"filed_on": d, "bureau": "Niigata Branch"},
     "coe_decision": lambda d: {"decided_on": d, "outcome": "issued", "coe_number": "DEMO-COE"},
@@ -187,19 +269,30 @@ EVIDENCE = {
     "visa_decision": lambda d: {"decided_on": d, "outcome": "issued"},
     "landing": lambda d: {"landed_on": d, "port_of_entry": "Narita Airport"},
     "change_of_status_application": lambda d: {
-        "filed_on": d, "bureau": "Niigata Branch", "current_status": "Student",
-        "current_period_until": (datetime.date.fromisoformat(d) + datetime.timedelta(days=120)).isoformat(),
+        "filed_on": d,
+        "bureau": "Niigata Branch",
+        "current_status": "Student",
+        "current_period_until": (
+            datetime.date.fromisoformat(d) + datetime.timedelta(days=120)
+        ).isoformat(),
     },
 }
 
 
-def _walk(case_id: int, steps: list[tuple[str, str, int]], today: datetime.date, users: dict[str, User],
-          overrides: dict[str, dict[str, Any]] | None = None) -> None:
+def _walk(
+    case_id: int,
+    steps: list[tuple[str, str, int]],
+    today: datetime.date,
+    users: dict[str, User],
+    overrides: dict[str, dict[str, Any]] | None = None,
+) -> None:
     """Record steps as (step, username, days ago)."""
     for step, username, days_ago in steps:
         evidence = EVIDENCE[step]((today - datetime.timedelta(days=days_ago)).isoformat())
         evidence.update((overrides or {}).get(step, {}))
-        case_complete_step(actor=users[username], case_id=case_id, step_key=step, evidence=evidence, today=today)
+        case_complete_step(
+            actor=users[username], case_id=case_id, step_key=step, evidence=evidence, today=today
+        )
 
 
 @transaction.atomic
@@ -209,21 +302,33 @@ def load_demo() -> list[DemoUser]:
     orgs = _organizations()
     users = {u: _user(u, orgs[o], first, last) for u, o, first, last, _ in USERS}
     demo_users = [DemoUser(u, orgs[o].name_en, label) for u, o, _, _, label in USERS]
-    if Person.objects.filter(created_by_organization__in=[orgs["care"], orgs["it"], orgs["factory"]]).exists():
+    if Person.objects.filter(
+        created_by_organization__in=[orgs["care"], orgs["it"], orgs["factory"]]
+    ).exists():
         return demo_users
 
     today = timezone.localdate()
     AgencyCertificationDecision.objects.create(
-        agency=orgs["agency"], action=CertificationAction.CERTIFIED,
-        effective_on=datetime.date(2024, 3, 1), valid_until=datetime.date(2029, 2, 28),
-        certificate_number="MLSM-JP-017", recorded_by=users["aida"],
+        agency=orgs["agency"],
+        action=CertificationAction.CERTIFIED,
+        effective_on=datetime.date(2024, 3, 1),
+        valid_until=datetime.date(2029, 2, 28),
+        certificate_number="MLSM-JP-017",
+        recorded_by=users["aida"],
     )
     born = datetime.date(1999, 5, 14)
     care, it, factory = orgs["care"], orgs["it"], orgs["factory"]
 
     def case(user: str, person: Person, field: str, category: str, pattern: str, **kw: Any) -> int:
-        return case_create(actor=users[user], person_id=person.pk, field_code=field,
-                           category_code=category, pattern=pattern, today=today, **kw).case.pk
+        return case_create(
+            actor=users[user],
+            person_id=person.pk,
+            field_code=field,
+            category_code=category,
+            pattern=pattern,
+            today=today,
+            **kw,
+        ).case.pk
 
     # Pattern 1, direct: contract signed, COE application due (care).
     p = _person(care, "DEMOEVA", "AIZADA", "Демоева Айзада", born, passport="PD1000001")
@@ -232,53 +337,133 @@ def load_demo() -> list[DemoUser]:
     _walk(c, [("employment_contract", "hana", 20)], today, users)
 
     # Pattern 1, direct: COE issued 4 months ago, never used: expired, redo the COE.
-    p = _person(it, "PRIMEROV", "ERLAN", "Примеров Эрлан", born.replace(year=1996), passport="PD1000002")
+    p = _person(
+        it, "PRIMEROV", "ERLAN", "Примеров Эрлан", born.replace(year=1996), passport="PD1000002"
+    )
     _tests(p, "electrical_electronics_assembly", today)
     c = case("ito", p, "industrial_products", "electrical_electronics_assembly", "direct")
-    _walk(c, [("employment_contract", "ito", 200), ("coe_application", "ito", 170),
-              ("coe_decision", "ito", 125), ("coe_sent", "ito", 123)], today, users)
+    _walk(
+        c,
+        [
+            ("employment_contract", "ito", 200),
+            ("coe_application", "ito", 170),
+            ("coe_decision", "ito", 125),
+            ("coe_sent", "ito", 123),
+        ],
+        today,
+        users,
+    )
 
     # Pattern 2, through the Center: the Center has to publish the offer.
-    p = _person(factory, "OBRAZTSOV", "NURLAN", "Образцов Нурлан", born.replace(year=1994), passport="PD1000003")
+    p = _person(
+        factory,
+        "OBRAZTSOV",
+        "NURLAN",
+        "Образцов Нурлан",
+        born.replace(year=1994),
+        passport="PD1000003",
+    )
     _tests(p, "machining_metalworking", today)
     c = case("kenji", p, "industrial_products", "machining_metalworking", "via_center")
-    _walk(c, [("center_recruitment_contract", "kenji", 30), ("job_offer_submitted", "kenji", 25)], today, users)
+    _walk(
+        c,
+        [("center_recruitment_contract", "kenji", 30), ("job_offer_submitted", "kenji", 25)],
+        today,
+        users,
+    )
 
     # Pattern 3, certified agency: the agency has to present job-seekers.
-    p = _person(care, "SAMPLOVA", "GULNARA", "Сэмплова Гульнара", born.replace(year=2001), passport="PD1000004")
+    p = _person(
+        care,
+        "SAMPLOVA",
+        "GULNARA",
+        "Сэмплова Гульнара",
+        born.replace(year=2001),
+        passport="PD1000004",
+    )
     _tests(p, "care", today)
     c = case("hana", p, "care", "care", "via_agency", sending_agency_id=orgs["agency"].pk)
     _walk(c, [("agency_recruitment_contract", "hana", 14)], today, users)
 
     # Pattern 3: the agency selected candidates without a placement licence (R-P4 flag);
     # the Center's registration is pending.
-    p = _person(care, "TESTOVA", "JYLDYZ", "Тестова Жылдыз", born.replace(year=1998), passport="PD1000005")
+    p = _person(
+        care, "TESTOVA", "JYLDYZ", "Тестова Жылдыз", born.replace(year=1998), passport="PD1000005"
+    )
     _tests(p, "care", today)
     c = case("hana", p, "care", "care", "via_agency", sending_agency_id=orgs["agency"].pk)
-    _walk(c, [("agency_recruitment_contract", "hana", 60), ("candidates_provided", "bakyt", 50),
-              ("employment_contract", "hana", 40)], today, users,
-          overrides={"candidates_provided": {"selected_by_agency": True}})
+    _walk(
+        c,
+        [
+            ("agency_recruitment_contract", "hana", 60),
+            ("candidates_provided", "bakyt", 50),
+            ("employment_contract", "hana", 40),
+        ],
+        today,
+        users,
+        overrides={"candidates_provided": {"selected_by_agency": True}},
+    )
 
     # Pattern 3: landed and working.
-    p = _person(factory, "FIKTIVOV", "AZAMAT", "Фиктивов Азамат", born.replace(year=1997), passport="PD1000006")
+    p = _person(
+        factory,
+        "FIKTIVOV",
+        "AZAMAT",
+        "Фиктивов Азамат",
+        born.replace(year=1997),
+        passport="PD1000006",
+    )
     _tests(p, "machining_metalworking", today)
-    c = case("kenji", p, "industrial_products", "machining_metalworking", "via_agency",
-             sending_agency_id=orgs["agency"].pk)
-    _walk(c, [("agency_recruitment_contract", "kenji", 150), ("candidates_provided", "bakyt", 140),
-              ("employment_contract", "kenji", 130), ("center_registration", "aida", 125),
-              ("coe_application", "kenji", 120), ("coe_decision", "kenji", 80), ("coe_sent", "kenji", 78),
-              ("visa_application", "bakyt", 70), ("visa_decision", "bakyt", 60), ("landing", "kenji", 45)],
-          today, users)
+    c = case(
+        "kenji",
+        p,
+        "industrial_products",
+        "machining_metalworking",
+        "via_agency",
+        sending_agency_id=orgs["agency"].pk,
+    )
+    _walk(
+        c,
+        [
+            ("agency_recruitment_contract", "kenji", 150),
+            ("candidates_provided", "bakyt", 140),
+            ("employment_contract", "kenji", 130),
+            ("center_registration", "aida", 125),
+            ("coe_application", "kenji", 120),
+            ("coe_decision", "kenji", 80),
+            ("coe_sent", "kenji", 78),
+            ("visa_application", "bakyt", 70),
+            ("visa_decision", "bakyt", 60),
+            ("landing", "kenji", 45),
+        ],
+        today,
+        users,
+    )
 
     # Change of status: a student already in Nagaoka, application filed.
-    p = _person(care, "USLOVNAYA", "MERIM", "Условная Мээрим", born.replace(year=2000), passport="PD1000007",
-                country="JP", status="Student")
+    p = _person(
+        care,
+        "USLOVNAYA",
+        "MERIM",
+        "Условная Мээрим",
+        born.replace(year=2000),
+        passport="PD1000007",
+        country="JP",
+        status="Student",
+    )
     _tests(p, "care", today)
     c = case("hana", p, "care", "care", "change_of_status")
-    _walk(c, [("employment_contract", "hana", 35), ("change_of_status_application", "hana", 21)], today, users)
+    _walk(
+        c,
+        [("employment_contract", "hana", 35), ("change_of_status_application", "hana", 21)],
+        today,
+        users,
+    )
 
     # Direct, not yet eligible: no Japanese test on record, so the COE application is blocked.
-    p = _person(care, "NEPOLNOV", "TIMUR", "Неполнов Тимур", born.replace(year=2002), passport="PD1000008")
+    p = _person(
+        care, "NEPOLNOV", "TIMUR", "Неполнов Тимур", born.replace(year=2002), passport="PD1000008"
+    )
     _tests(p, "care", today, japanese=False)
     c = case("hana", p, "care", "care", "direct")
     _walk(c, [("employment_contract", "hana", 10)], today, users)

@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from kakehashi.core.pagination import page_by_id
 
 from . import services
-from .models import Person, TestResult
+from .models import Person, Presentation, TestResult
 from .selectors import person_get_for_user, person_list
 
 router = Router(tags=["persons"])
@@ -124,6 +124,32 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
 
 
 @router.post("/{person_id}/test-results", response={201: TestResultOut})
-def add_test_result(request: HttpRequest, person_id: int, payload: TestResultIn) -> Status[TestResult]:
+def add_test_result(
+    request: HttpRequest, person_id: int, payload: TestResultIn
+) -> Status[TestResult]:
     result = services.test_result_add(actor=request.user, person_id=person_id, data=payload.dict())  # type: ignore[arg-type]
     return Status(201, result)
+
+
+class PresentationIn(Schema):
+    organization_id: int
+
+
+class PresentationOut(Schema):
+    person_id: int
+    organization_id: int
+    presented_by_organization_id: int
+    presented_at: datetime.datetime
+
+
+@router.post("/{person_id}/presentations", response={201: PresentationOut})
+def present_person(
+    request: HttpRequest, person_id: int, payload: PresentationIn
+) -> Status[Presentation]:
+    """Present the person to a receiving organization (an agency's job-seeker, seed 002 3(2))."""
+    presentation = services.person_present(
+        actor=request.user,  # type: ignore[arg-type]
+        person_id=person_id,
+        organization_id=payload.organization_id,
+    )
+    return Status(201, presentation)

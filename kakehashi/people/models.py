@@ -81,3 +81,30 @@ class Exemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.field})"
+
+
+class Presentation(models.Model):
+    """A person's information given to a receiving organization: a sending agency presenting
+    job-seekers (seed 002 3(2): 認定送出機関は求職者に関する情報を受入機関に提供), or the Center
+    or the city passing a candidate on. The receiving organization then sees the person and
+    can open a case for them."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="presentations")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="presented_persons"
+    )
+    presented_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT)
+    presented_by_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    presented_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organization"], name="one_presentation_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.organization_id}"

@@ -10,13 +10,13 @@ from kakehashi.accounts.models import OrganizationKind
 from kakehashi.accounts.selectors import memberships_of
 from kakehashi.core.errors import NotFound
 
-from .models import Person
+from .models import Person, Presentation
 
 
 def person_visibility(user: Any) -> Q:
-    """A person is visible to the organization that registered them, to everyone who can
-    see one of their cases, and to the Japanese contact point; the sending country's
-    contact point sees its own nationals."""
+    """A person is visible to the organization that registered them, to receiving
+    organizations they were presented to, to everyone who can see one of their cases, and
+    to the Japanese contact point; the sending country's contact point sees its nationals."""
     from kakehashi.cases.selectors import case_visibility
 
     q = Q(pk__in=[])
@@ -33,7 +33,12 @@ def person_visibility(user: Any) -> Q:
     from kakehashi.cases.models import Case
 
     visible_cases = Case.objects.filter(case_visibility(user)).values("person_id")
-    return q | Q(created_by_organization_id__in=org_ids) | Q(pk__in=visible_cases)
+    return (
+        q
+        | Q(created_by_organization_id__in=org_ids)
+        | Q(pk__in=Presentation.objects.filter(organization_id__in=org_ids).values("person_id"))
+        | Q(pk__in=visible_cases)
+    )
 
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:
@@ -56,3 +61,21 @@ def person_get_for_user(user: Any, person_id: int) -> Person:
     if person is None:
         raise NotFound("person")
     return person
+
+
+def person_acting_organization_ids(user: Any, person: Person) -> set[int]:
+    """The organizations the user acts for (not as a viewer) that work with this person:
+    the one that registered them, those they were presented to, and the receiving
+    organizations and agencies of their cases."""
+    from kakehashi.cases.models import Case
+
+    acting = {m.organization_id for m in memberships_of(user) if m.can_act}
+    involved = {person.created_by_organization_id}
+    involved |= set(
+        Presentation.objects.filter(person=person).values_list("organization_id", flat=True)
+    )
+    for receiving, agency in Case.objects.filter(person=person).values_list(
+        "receiving_organization_id", "sending_agency_id"
+    ):
+        involved |= {receiving, agency}
+    return acting & involved

@@ -15,8 +15,8 @@ from kakehashi.accounts.selectors import memberships_of
 from kakehashi.core.errors import InvalidInput, NotAllowed, Problem
 from kakehashi.reference.models import BusinessCategory
 
-from .models import Person, TestKind, TestResult
-from .selectors import person_get_for_user
+from .models import Person, Presentation, TestKind, TestResult
+from .selectors import person_acting_organization_ids, person_get_for_user
 
 # Organizations whose staff register candidates: employers, agencies, the Center, the city.
 REGISTERING_KINDS = {
@@ -48,7 +48,9 @@ def _registering_organization(actor: User) -> Organization:
     raise NotAllowed(_("Your organization cannot register persons."))
 
 
-def _as_date(value: Any, name: str, problems: list[Problem], required: bool) -> datetime.date | None:
+def _as_date(
+    value: Any, name: str, problems: list[Problem], required: bool
+) -> datetime.date | None:
     if value in (None, ""):
         if required:
             problems.append(Problem("required", _("This field is required."), field=name))
@@ -71,34 +73,54 @@ def _clean_person(data: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = _as_date(value, name, problems, required=name == "date_of_birth")
             continue
         text = str(value or "").strip()
-        max_length = Person._meta.get_field(name).max_length or 0
+        max_length = getattr(Person._meta.get_field(name), "max_length", None) or 0
         if name in ("family_name", "given_names", "nationality", "current_country") and not text:
             problems.append(Problem("required", _("This field is required."), field=name))
         elif max_length and len(text) > max_length:
             problems.append(
-                Problem("too_long", _("At most %(max)s characters.") % {"max": max_length}, field=name)
+                Problem(
+                    "too_long", _("At most %(max)s characters.") % {"max": max_length}, field=name
+                )
             )
         if name in ("nationality", "current_country") and text:
             text = text.upper()
             if not COUNTRY.match(text):
                 problems.append(
-                    Problem("invalid_country", _("Use the two-letter country code (ISO 3166), e.g. KG."), field=name)
+                    Problem(
+                        "invalid_country",
+                        _("Use the two-letter country code (ISO 3166), e.g. KG."),
+                        field=name,
+                    )
                 )
         if name == "passport_number":
             text = text.upper().replace(" ", "")
             if text and not re.fullmatch(r"[A-Z0-9]{5,20}", text):
                 problems.append(
-                    Problem("invalid_passport_number", _("Letters and digits only, 5 to 20 characters."), field=name)
+                    Problem(
+                        "invalid_passport_number",
+                        _("Letters and digits only, 5 to 20 characters."),
+                        field=name,
+                    )
                 )
         cleaned[name] = text
     today = timezone.localdate()
     born = cleaned.get("date_of_birth")
     if born and born > today:
-        problems.append(Problem("date_in_future", _("The date of birth cannot be in the future."), field="date_of_birth"))
+        problems.append(
+            Problem(
+                "date_in_future",
+                _("The date of birth cannot be in the future."),
+                field="date_of_birth",
+            )
+        )
     expiry = cleaned.get("passport_expiry")
     if born and expiry and expiry <= born:
         problems.append(
-            Problem("before_birth", _("The passport expiry must be after the date of birth."), field="passport_expiry")
+            Problem(
+                "before_birth",
+                _("The passport expiry must be after the date of birth."),
+                field="passport_expiry",
+            )
         )
     if cleaned.get("current_country") != "JP" and cleaned.get("current_status_of_residence"):
         problems.append(
@@ -124,8 +146,12 @@ def person_create(*, actor: User, data: dict[str, Any]) -> Person:
 def person_update(*, actor: User, person_id: int, data: dict[str, Any]) -> Person:
     """Change a person's record. Only the organization that registered them may."""
     person = person_get_for_user(actor, person_id)
-    if person.created_by_organization_id not in {m.organization_id for m in memberships_of(actor) if m.can_act}:
-        raise NotAllowed(_("Only the organization that registered this person can change the record."))
+    if person.created_by_organization_id not in {
+        m.organization_id for m in memberships_of(actor) if m.can_act
+    }:
+        raise NotAllowed(
+            _("Only the organization that registered this person can change the record.")
+        )
     merged = {name: getattr(person, name) for name in PERSON_FIELDS} | data
     for name, value in _clean_person(merged).items():
         setattr(person, name, value)
@@ -137,22 +163,30 @@ def person_update(*, actor: User, person_id: int, data: dict[str, Any]) -> Perso
 def test_result_add(*, actor: User, person_id: int, data: dict[str, Any]) -> TestResult:
     """Record a test result: a skill test for a business category, or a Japanese test."""
     person = person_get_for_user(actor, person_id)
-    if not any(m.can_act for m in memberships_of(actor)):
-        raise NotAllowed(_("Viewers cannot record test results."))
+    if not person_acting_organization_ids(actor, person):
+        raise NotAllowed(
+            _("Only staff of an organization working with this person can record test results.")
+        )
     problems: list[Problem] = []
     kind = data.get("kind")
     if kind not in TestKind.values:
         problems.append(Problem("invalid_choice", _("Choose skill or japanese."), field="kind"))
     taken_on = _as_date(data.get("taken_on"), "taken_on", problems, required=True)
     if taken_on and taken_on > timezone.localdate():
-        problems.append(Problem("date_in_future", _("The date cannot be in the future."), field="taken_on"))
+        problems.append(
+            Problem("date_in_future", _("The date cannot be in the future."), field="taken_on")
+        )
     category = None
     code = str(data.get("business_category") or "")
     if kind == TestKind.SKILL:
         category = BusinessCategory.objects.filter(code=code).first()
         if category is None:
             problems.append(
-                Problem("required", _("A skill test needs its business category."), field="business_category")
+                Problem(
+                    "required",
+                    _("A skill test needs its business category."),
+                    field="business_category",
+                )
             )
     test_code = str(data.get("test_code") or ("skill" if kind == TestKind.SKILL else "")).strip()
     if not test_code:
@@ -161,9 +195,10 @@ def test_result_add(*, actor: User, person_id: int, data: dict[str, Any]) -> Tes
         problems.append(Problem("required", _("Say whether the test was passed."), field="passed"))
     if problems:
         raise InvalidInput(problems)
+    assert taken_on is not None
     return TestResult.objects.create(
         person=person,
-        kind=kind,
+        kind=str(kind),
         test_code=test_code,
         business_category=category,
         level=str(data.get("level") or "").strip(),
@@ -171,3 +206,30 @@ def test_result_add(*, actor: User, person_id: int, data: dict[str, Any]) -> Tes
         taken_on=taken_on,
         certificate_number=str(data.get("certificate_number") or "").strip(),
     )
+
+
+@transaction.atomic
+def person_present(*, actor: User, person_id: int, organization_id: int) -> Presentation:
+    """Give a person's information to a receiving organization (seed 002 3(2)), so that it
+    can see them and open a case. Only the organization that registered the person may;
+    presenting twice changes nothing."""
+    person = person_get_for_user(actor, person_id)
+    acting = {m.organization_id: m.organization for m in memberships_of(actor) if m.can_act}
+    if person.created_by_organization_id not in acting:
+        raise NotAllowed(_("Only the organization that registered this person can present them."))
+    target = Organization.objects.filter(
+        pk=organization_id, kind=OrganizationKind.RECEIVING_ORGANIZATION
+    ).first()
+    if target is None:
+        raise InvalidInput(
+            [Problem("not_found", _("No such receiving organization."), field="organization_id")]
+        )
+    presentation, _created = Presentation.objects.get_or_create(
+        person=person,
+        organization=target,
+        defaults={
+            "presented_by": actor,
+            "presented_by_organization": acting[person.created_by_organization_id],
+        },
+    )
+    return presentation

@@ -25,7 +25,7 @@ from dateutil.relativedelta import relativedelta
 
 from .facts import CaseFacts, Completion
 from .rules import RULES, Finding, RuleContext
-from .schema import Check, Definition, Deadline, Pattern, PatternStep, Prerequisite, SswRules, Step
+from .schema import Check, Deadline, Definition, Pattern, PatternStep, Prerequisite, SswRules, Step
 
 StepStatus = Literal["done", "available", "blocked", "waiting", "closed"]
 
@@ -240,12 +240,18 @@ def evaluate(definition: Definition, rules: SswRules, facts: CaseFacts) -> Evalu
                     _prerequisite_finding(definition, p.step, advisory=False) for p in missing
                 )
             else:
-                found = [_deadline_finding(d, definition) for d in expired if step.key in d.deadline.applies_to]
+                found = [
+                    _deadline_finding(d, definition)
+                    for d in expired
+                    if step.key in d.deadline.applies_to
+                ]
                 ctx = RuleContext(facts=facts, rules=rules, on=facts.today)
                 found += _run_checks(step.checks, ctx)[0]
                 status = "blocked" if found else "available"
                 blockers = tuple(found)
-        states.append(StepState(status=status, redo=redo, blockers=blockers, advice=advice, **common))
+        states.append(
+            StepState(status=status, redo=redo, blockers=blockers, advice=advice, **common)
+        )
 
     current = next((s.key for s in states if s.status != "done"), None)
     return Evaluation(
@@ -260,8 +266,8 @@ def evaluate(definition: Definition, rules: SswRules, facts: CaseFacts) -> Evalu
 
 # --- Evidence --------------------------------------------------------------------------
 
-_TRUE = {True, "true", "True", "on", "1", 1, "yes"}
-_FALSE = {False, "false", "False", "off", "0", 0, "no", ""}
+_TRUE = {True, "true", "True", "on", "1", "yes"}
+_FALSE = {False, "false", "False", "off", "0", "no", ""}
 
 
 def clean_evidence(step: Step, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
@@ -283,39 +289,58 @@ def clean_evidence(step: Step, raw: Mapping[str, Any]) -> tuple[dict[str, Any], 
                 cleaned[spec.key] = False
             continue
         if spec.type == "date":
+            if isinstance(value, datetime.datetime):
+                value = value.date()  # a moment: the day it fell on
             if isinstance(value, datetime.date):
                 cleaned[spec.key] = value.isoformat()
                 continue
             try:
                 cleaned[spec.key] = datetime.date.fromisoformat(str(value).strip()).isoformat()
             except ValueError:
-                errors.append(Finding("invalid_date", source, {"value": str(value)}, field=spec.key))
+                errors.append(
+                    Finding("invalid_date", source, {"value": str(value)}, field=spec.key)
+                )
         elif spec.type == "integer":
             try:
                 number = int(str(value).strip())
             except ValueError:
-                errors.append(Finding("invalid_integer", source, {"value": str(value)}, field=spec.key))
+                errors.append(
+                    Finding("invalid_integer", source, {"value": str(value)}, field=spec.key)
+                )
                 continue
             if (spec.min is not None and number < spec.min) or (
                 spec.max is not None and number > spec.max
             ):
                 errors.append(
-                    Finding("out_of_range", source, {"min": spec.min, "max": spec.max}, field=spec.key)
+                    Finding(
+                        "out_of_range", source, {"min": spec.min, "max": spec.max}, field=spec.key
+                    )
                 )
                 continue
             cleaned[spec.key] = number
         elif spec.type == "boolean":
-            if value in _TRUE:
+            if not isinstance(value, (bool, int, str)):
+                errors.append(
+                    Finding("invalid_boolean", source, {"value": str(value)}, field=spec.key)
+                )
+            elif value in _TRUE:
                 cleaned[spec.key] = True
             elif value in _FALSE:
                 cleaned[spec.key] = False
             else:
-                errors.append(Finding("invalid_boolean", source, {"value": str(value)}, field=spec.key))
+                errors.append(
+                    Finding("invalid_boolean", source, {"value": str(value)}, field=spec.key)
+                )
         elif spec.type == "choice":
             keys = [c.key for c in spec.choices]
-            if value not in keys:
+            if not isinstance(value, str) or value not in keys:
                 errors.append(
-                    Finding("invalid_choice", source, {"value": str(value), "allowed": keys}, field=spec.key)
+                    Finding(
+                        "invalid_choice",
+                        source,
+                        {"value": str(value), "allowed": keys},
+                        field=spec.key,
+                    )
                 )
             else:
                 cleaned[spec.key] = value
@@ -350,7 +375,9 @@ def check_completion(
     step = definition.step(step_key)
     source = definition.cite(step.source)
     if facts.status != "open":
-        return CompletionCheck(step=step, refusals=(Finding("case_closed", source, {"status": facts.status}),))
+        return CompletionCheck(
+            step=step, refusals=(Finding("case_closed", source, {"status": facts.status}),)
+        )
     if not actor_roles & set(step.roles):
         return CompletionCheck(
             step=step, refusals=(Finding("not_acting_role", source, {"roles": list(step.roles)}),)
@@ -364,7 +391,9 @@ def check_completion(
 
     cleaned, errors = clean_evidence(step, evidence)
     happened_on = (
-        datetime.date.fromisoformat(cleaned[step.date_field]) if step.date_field in cleaned else None
+        datetime.date.fromisoformat(cleaned[step.date_field])
+        if step.date_field in cleaned
+        else None
     )
     if happened_on is not None:
         errors += _date_problems(definition, pattern, facts, step, happened_on)
@@ -400,7 +429,12 @@ def _date_problems(
     problems = []
     if day > facts.today:
         problems.append(
-            Finding("date_in_future", "evidence", {"today": facts.today.isoformat()}, field=step.date_field)
+            Finding(
+                "date_in_future",
+                "evidence",
+                {"today": facts.today.isoformat()},
+                field=step.date_field,
+            )
         )
     counting = _counting_completions(pattern, facts)
     entry = next(e for e in pattern.steps if e.step == step.key)

@@ -6,6 +6,7 @@ the person editing a definition can fix a file in one pass. No Django imports.""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -88,27 +89,30 @@ def _step_problems(name: str, step: Step, definition: Definition) -> list[str]:
             problems.append(f"{name}: {where}: field '{field.key}' has choices but is not a choice")
     for check in step.checks:
         if check.rule not in RULES:
-            problems.append(f"{name}: {where}: unknown rule '{check.rule}' (known: {sorted(RULES)})")
+            problems.append(
+                f"{name}: {where}: unknown rule '{check.rule}' (known: {sorted(RULES)})"
+            )
     for deadline in step.deadlines:
-        problems += _source_problems(name, f"{where} deadline '{deadline.key}'", deadline.source, definition)
+        problems += _source_problems(
+            name, f"{where} deadline '{deadline.key}'", deadline.source, definition
+        )
         for ref in (*deadline.applies_to, deadline.met_by, *deadline.reopens):
             if not any(s.key == ref for s in definition.steps):
                 problems.append(
                     f"{name}: {where}: deadline '{deadline.key}' names unknown step '{ref}'"
                 )
     if step.outcome is not None:
-        field = step.evidence_field(step.outcome.field)
-        if field is None or field.type != "choice":
+        outcome_field = step.evidence_field(step.outcome.field)
+        if outcome_field is None or outcome_field.type != "choice":
             problems.append(
                 f"{name}: {where}: outcome field '{step.outcome.field}' must be a choice field"
             )
         else:
-            choices = {c.key for c in field.choices}
+            choices = {c.key for c in outcome_field.choices}
             for value in step.outcome.closes_case:
                 if value not in choices:
                     problems.append(
-                        f"{name}: {where}: outcome value '{value}' is not a choice of "
-                        f"'{field.key}'"
+                        f"{name}: {where}: outcome value '{value}' is not a choice of '{outcome_field.key}'"
                     )
     return problems
 
@@ -202,7 +206,7 @@ def _overlap_problems(definitions: Iterable[Definition]) -> list[str]:
         by_country.setdefault(definition.country, []).append(definition)
     for country, versions in by_country.items():
         versions.sort(key=lambda d: d.effective_from)
-        for earlier, later in zip(versions, versions[1:], strict=False):
+        for earlier, later in pairwise(versions):
             if earlier.effective_until is None or earlier.effective_until >= later.effective_from:
                 problems.append(
                     f"{country}: versions '{earlier.version}' and '{later.version}' overlap; "

@@ -44,7 +44,9 @@ class Text(Strict):
     ky: str | None = None
 
     def get(self, language: str) -> str:
-        value = getattr(self, language[:2], None) if language[:2] in {"ja", "en", "ru", "ky"} else None
+        value = (
+            getattr(self, language[:2], None) if language[:2] in {"ja", "en", "ru", "ky"} else None
+        )
         return value or self.en
 
 
@@ -168,9 +170,7 @@ class Definition(Strict):
 
     @field_validator("effective_until")
     @classmethod
-    def _until_after_from(
-        cls, value: datetime.date | None, info: object
-    ) -> datetime.date | None:
+    def _until_after_from(cls, value: datetime.date | None, info: object) -> datetime.date | None:
         data = getattr(info, "data", {})
         start = data.get("effective_from")
         if value is not None and start is not None and value < start:

@@ -66,7 +66,9 @@ class PlacementLicence(models.Model):
 class FieldSuspension(models.Model):
     """Japan temporarily suspends acceptance in a field (seed 003, MOC §8)."""
 
-    field = models.ForeignKey("reference.Field", on_delete=models.PROTECT, related_name="suspensions")
+    field = models.ForeignKey(
+        "reference.Field", on_delete=models.PROTECT, related_name="suspensions"
+    )
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     reason = models.TextField()

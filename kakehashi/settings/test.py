@@ -1,5 +1,7 @@
 """Test settings: fast hashing, tasks run immediately. DATABASE_URL selects PostgreSQL."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR, env, sqlite_database
 
@@ -8,6 +10,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 if not env.str("DATABASE_URL", default=""):
-    # A file database (not :memory:) so that tests with several threads share it.
-    DATABASES["default"] = sqlite_database(VAR_DIR / "test.sqlite3")
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file database (not :memory:) so that tests with several threads share it; one per
+    # process, so that two test runs on one machine do not collide (removed at the end).
+    _test_db = VAR_DIR / f"test-{os.getpid()}.sqlite3"
+    DATABASES["default"] = sqlite_database(_test_db)
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}

@@ -6,7 +6,7 @@ import datetime
 
 import factory
 
-from kakehashi.accounts.models import Membership, MemberRole, Organization, OrganizationKind, User
+from kakehashi.accounts.models import MemberRole, Membership, Organization, OrganizationKind, User
 from kakehashi.people.models import Person, TestKind, TestResult
 from kakehashi.reference.models import BusinessCategory
 from kakehashi.registries.models import AgencyCertificationDecision, CertificationAction
@@ -71,10 +71,14 @@ def make_eligible(person: Person, category_code: str) -> Person:
     """Give a person what SSW(i) asks: a passed skill test for the category and JLPT N4,
     plus the care Japanese test for the care field."""
     category = BusinessCategory.objects.get(code=category_code)
-    TestResultFactory(person=person, kind=TestKind.SKILL, test_code="skill", level="", business_category=category)
+    TestResultFactory(
+        person=person, kind=TestKind.SKILL, test_code="skill", level="", business_category=category
+    )
     TestResultFactory(person=person, kind=TestKind.JAPANESE, test_code="jlpt", level="N4")
     if category.field.code == "care":
-        TestResultFactory(person=person, kind=TestKind.JAPANESE, test_code="care_japanese", level="")
+        TestResultFactory(
+            person=person, kind=TestKind.JAPANESE, test_code="care_japanese", level=""
+        )
     return person
 
 

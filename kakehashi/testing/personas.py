@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any, cast
 
 from kakehashi.accounts.models import MemberRole, Organization, OrganizationKind, User
 
@@ -53,25 +54,31 @@ class World:
         return value
 
 
+def _org(**fields: Any) -> Organization:
+    return cast(Organization, OrganizationFactory(**fields))
+
+
 def _member(username: str, org: Organization, role: str = MemberRole.CLERK) -> User:
-    user = UserFactory(username=username)
+    user = cast(User, UserFactory(username=username))
     MembershipFactory(user=user, organization=org, role=role)
     return user
 
 
 def build_world() -> World:
     K = OrganizationKind
-    city = OrganizationFactory(kind=K.MUNICIPALITY, name_en="Nagaoka City", name_ja="長岡市")
-    care_home = OrganizationFactory(name_en="Shinano Care Home", name_ja="信濃ケアホーム", municipality=city)
-    it_firm = OrganizationFactory(name_en="Echigo Soft", name_ja="越後ソフト", municipality=city)
-    osaka_metal = OrganizationFactory(name_en="Osaka Metal", name_ja="大阪金属")
-    isa = OrganizationFactory(kind=K.JP_CONTACT_POINT, name_en="ISA Residence Management Division")
-    center = OrganizationFactory(
-        kind=K.SENDING_CONTACT_POINT, country="KG", name_en="Center for Employment of Citizens Abroad"
+    city = _org(kind=K.MUNICIPALITY, name_en="Nagaoka City", name_ja="長岡市")
+    care_home = _org(name_en="Shinano Care Home", name_ja="信濃ケアホーム", municipality=city)
+    it_firm = _org(name_en="Echigo Soft", name_ja="越後ソフト", municipality=city)
+    osaka_metal = _org(name_en="Osaka Metal", name_ja="大阪金属")
+    isa = _org(kind=K.JP_CONTACT_POINT, name_en="ISA Residence Management Division")
+    center = _org(
+        kind=K.SENDING_CONTACT_POINT,
+        country="KG",
+        name_en="Center for Employment of Citizens Abroad",
     )
-    agency = OrganizationFactory(kind=K.SENDING_AGENCY, country="KG", name_en="Ala-Too Bridge")
-    rogue = OrganizationFactory(kind=K.SENDING_AGENCY, country="KG", name_en="Fast Visa KG")
-    support = OrganizationFactory(kind=K.SUPPORT_ORGANIZATION, name_en="Niigata Support")
+    agency = _org(kind=K.SENDING_AGENCY, country="KG", name_en="Ala-Too Bridge")
+    rogue = _org(kind=K.SENDING_AGENCY, country="KG", name_en="Fast Visa KG")
+    support = _org(kind=K.SUPPORT_ORGANIZATION, name_en="Niigata Support")
     certify(agency, datetime.date(2024, 1, 1), datetime.date(2099, 12, 31))
     return World(
         city=city,
@@ -93,5 +100,5 @@ def build_world() -> World:
         bakyt=_member("bakyt", agency),
         rustam=_member("rustam", rogue),
         sato=_member("sato", support),
-        nobody=UserFactory(username="nobody"),
+        nobody=cast(User, UserFactory(username="nobody")),
     )

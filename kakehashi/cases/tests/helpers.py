@@ -11,15 +11,26 @@ from django.utils import timezone
 def evidence_for(step_key: str, day: datetime.date | None = None) -> dict[str, Any]:
     d = (day or timezone.localdate()).isoformat()
     return {
-        "employment_contract": {"signed_on": d, "monthly_wage_jpy": 230000, "contract_language": "ja_ru"},
+        "employment_contract": {
+            "signed_on": d,
+            "monthly_wage_jpy": 230000,
+            "contract_language": "ja_ru",
+        },
         "center_recruitment_contract": {"signed_on": d},
         "job_offer_submitted": {"submitted_on": d, "positions": 2, "job_title": "Care worker"},
         "job_offer_published": {"published_on": d, "publication_reference": "migrant.kg #12"},
         "candidate_contact": {"contacted_on": d},
         "agency_recruitment_contract": {"signed_on": d, "contract_number": "AT-2026-7"},
-        "candidates_provided": {"provided_on": d, "candidates_count": 3, "selected_by_agency": False},
+        "candidates_provided": {
+            "provided_on": d,
+            "candidates_count": 3,
+            "selected_by_agency": False,
+        },
         "center_registration": {"registered_on": d, "registration_number": "KG-REG-1"},
-        "coe_application": {"filed_on": d, "bureau": "Tokyo Regional Immigration Services Bureau, Niigata"},
+        "coe_application": {
+            "filed_on": d,
+            "bureau": "Tokyo Regional Immigration Services Bureau, Niigata",
+        },
         "coe_decision": {"decided_on": d, "outcome": "issued", "coe_number": "COE123"},
         "coe_sent": {"sent_on": d, "method": "email"},
         "visa_application": {"applied_on": d},
@@ -29,7 +40,9 @@ def evidence_for(step_key: str, day: datetime.date | None = None) -> dict[str, A
             "filed_on": d,
             "bureau": "Niigata",
             "current_status": "Student",
-            "current_period_until": (timezone.localdate() + datetime.timedelta(days=90)).isoformat(),
+            "current_period_until": (
+                timezone.localdate() + datetime.timedelta(days=90)
+            ).isoformat(),
         },
         "change_of_status_decision": {"decided_on": d, "outcome": "granted"},
     }[step_key]

@@ -11,16 +11,45 @@ from kakehashi.testing.factories import PersonFactory, make_eligible
 from .helpers import actor_for, evidence_for
 
 PATTERNS = {
-    "direct": ["employment_contract", "coe_application", "coe_decision", "coe_sent",
-               "visa_application", "visa_decision", "landing"],
-    "via_center": ["center_recruitment_contract", "job_offer_submitted", "job_offer_published",
-                   "candidate_contact", "employment_contract", "coe_application", "coe_decision",
-                   "coe_sent", "visa_application", "visa_decision", "landing"],
-    "via_agency": ["agency_recruitment_contract", "candidates_provided", "employment_contract",
-                   "center_registration", "coe_application", "coe_decision", "coe_sent",
-                   "visa_application", "visa_decision", "landing"],
-    "change_of_status": ["employment_contract", "change_of_status_application",
-                         "change_of_status_decision"],
+    "direct": [
+        "employment_contract",
+        "coe_application",
+        "coe_decision",
+        "coe_sent",
+        "visa_application",
+        "visa_decision",
+        "landing",
+    ],
+    "via_center": [
+        "center_recruitment_contract",
+        "job_offer_submitted",
+        "job_offer_published",
+        "candidate_contact",
+        "employment_contract",
+        "coe_application",
+        "coe_decision",
+        "coe_sent",
+        "visa_application",
+        "visa_decision",
+        "landing",
+    ],
+    "via_agency": [
+        "agency_recruitment_contract",
+        "candidates_provided",
+        "employment_contract",
+        "center_registration",
+        "coe_application",
+        "coe_decision",
+        "coe_sent",
+        "visa_application",
+        "visa_decision",
+        "landing",
+    ],
+    "change_of_status": [
+        "employment_contract",
+        "change_of_status_application",
+        "change_of_status_decision",
+    ],
 }
 
 
@@ -32,7 +61,12 @@ def test_a_case_goes_from_creation_to_the_end_of_its_pattern(world, api_as, patt
         current_status_of_residence="Student" if pattern == "change_of_status" else "",
     )
     make_eligible(person, "care")
-    payload = {"person_id": person.pk, "field": "care", "business_category": "care", "pattern": pattern}
+    payload = {
+        "person_id": person.pk,
+        "field": "care",
+        "business_category": "care",
+        "pattern": pattern,
+    }
     if pattern == "via_agency":
         payload["sending_agency_id"] = world.agency.pk
     created = api_as("hana").post("/cases", payload)

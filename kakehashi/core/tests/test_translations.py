@@ -65,4 +65,5 @@ def test_catalogue_compiles_without_errors(tmp_path, language):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+    assert "untranslated" not in result.stderr, result.stderr
+    assert "fuzzy" not in result.stderr, result.stderr

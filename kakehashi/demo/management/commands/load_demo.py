@@ -1,3 +1,4 @@
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -10,17 +11,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = load_demo()
+        base = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
         w = max(len(u.username) for u in users)
         self.stdout.write("")
         self.stdout.write("Kakehashi demo: the Nagaoka–Kyrgyzstan scenario is loaded.")
         self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}")
         self.stdout.write("")
         for user in users:
-            self.stdout.write(f"  {user.username.ljust(w)}  {user.role_label} — {user.organization}")
+            self.stdout.write(
+                f"  {user.username.ljust(w)}  {user.role_label} — {user.organization}"
+            )
         self.stdout.write("")
-        self.stdout.write("API (OpenAPI docs): http://127.0.0.1:8000/api/v1/docs")
+        self.stdout.write(f"API (OpenAPI docs): {base}/api/v1/docs")
         self.stdout.write("Get a token:  .venv/bin/python manage.py issue_api_token hana")
         self.stdout.write(
-            "Then:         curl -H 'Authorization: Bearer <token>' http://127.0.0.1:8000/api/v1/cases"
+            f"Then:         curl -H 'Authorization: Bearer <token>' {base}/api/v1/cases"
         )
         self.stdout.write("")
