@@ -253,14 +253,16 @@ def evaluate(definition: Definition, rules: SswRules, facts: CaseFacts) -> Evalu
             StepState(status=status, redo=redo, blockers=blockers, advice=advice, **common)
         )
 
-    current = next((s.key for s in states if s.status != "done"), None)
+    # A finished case has no current step, even if an advisory step was never recorded.
+    finished = pattern.steps[-1].step in counting
+    current = None if finished else next((s.key for s in states if s.status != "done"), None)
     return Evaluation(
         definition=definition,
         pattern=pattern,
         steps=tuple(states),
         deadlines=tuple(deadlines),
         current_step=current,
-        finished=pattern.steps[-1].step in counting,
+        finished=finished,
     )
 
 

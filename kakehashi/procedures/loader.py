@@ -112,7 +112,8 @@ def _step_problems(name: str, step: Step, definition: Definition) -> list[str]:
             for value in step.outcome.closes_case:
                 if value not in choices:
                     problems.append(
-                        f"{name}: {where}: outcome value '{value}' is not a choice of '{outcome_field.key}'"
+                        f"{name}: {where}: outcome value '{value}' is not a choice of "
+                        f"'{outcome_field.key}'"
                     )
     return problems
 

@@ -258,3 +258,15 @@ def test_field_not_open_is_only_a_warning_at_creation(kg: Definition, ssw: SswRu
     check = check_creation(kg, ssw, case, has_agency=False)
     assert check.ok
     assert codes(check.warnings) == ["field_not_open"]
+
+
+def test_a_finished_case_has_no_current_step_even_with_an_advisory_step_left(
+    kg: Definition, ssw: SswRules
+) -> None:
+    """via_agency: the Kyrgyz-side registration is advisory; landing ends the case anyway."""
+    steps = [s for s in SEQUENCES["via_agency"] if s != "center_registration"]
+    done = [(step, START + datetime.timedelta(days=i)) for i, step in enumerate(steps)]
+    evaluation = evaluate(kg, ssw, facts("via_agency", done, today="2026-11-23"))
+    assert evaluation.finished is True
+    assert evaluation.current_step is None
+    assert evaluation.state("center_registration").status == "available"
