@@ -1,0 +1,101 @@
+"""Production settings refuse to start unsafe: DEBUG on, the local secret key, a short
+secret key, or no DATABASE_URL. Each case runs in a fresh interpreter with a clean
+environment, so that the module-level checks run again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+GOOD_KEY = "k" * 20 + "-production-secret-" + "x" * 20  # 59 characters
+DB_URL = "postgres://kakehashi:secret@127.0.0.1:5432/kakehashi"
+PROBE = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.DEBUG, len(settings.SECRET_KEY), settings.DATABASES['default']['ENGINE'], "
+    "settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"
+)
+
+
+def start(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SETTINGS_MODULE": "kakehashi.settings.production",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], says: str) -> None:
+    assert result.returncode != 0, result.stdout
+    assert "django.core.exceptions.ImproperlyConfigured" in result.stderr, result.stderr
+    assert says in result.stderr, result.stderr
+
+
+def test_production_starts_with_a_long_secret_debug_off_and_a_database():
+    result = start(SECRET_KEY=GOOD_KEY, DATABASE_URL=DB_URL)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        str(len(GOOD_KEY)),
+        "django.db.backends.postgresql",
+        "True",
+        "True",
+    ]
+
+
+def test_production_accepts_debug_explicitly_off():
+    result = start(SECRET_KEY=GOOD_KEY, DATABASE_URL=DB_URL, DEBUG="off")
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("debug", ["1", "on", "true", "yes"])
+def test_production_refuses_debug_on(debug):
+    result = start(SECRET_KEY=GOOD_KEY, DATABASE_URL=DB_URL, DEBUG=debug)
+
+    assert_refused(result, "DEBUG must be off")
+
+
+def test_production_refuses_the_default_secret_key():
+    result = start(DATABASE_URL=DB_URL)
+
+    assert_refused(result, "SECRET_KEY")
+
+
+def test_production_refuses_the_local_secret_key_set_explicitly():
+    result = start(SECRET_KEY="local-only-insecure-secret-key-change-me", DATABASE_URL=DB_URL)
+
+    assert_refused(result, "SECRET_KEY")
+
+
+def test_production_refuses_a_secret_key_under_50_characters():
+    result = start(SECRET_KEY="s" * 49, DATABASE_URL=DB_URL)
+
+    assert_refused(result, "SECRET_KEY")
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    result = start(SECRET_KEY=GOOD_KEY)
+
+    assert_refused(result, "DATABASE_URL")
+
+
+def test_production_accepts_a_secret_key_of_exactly_50_characters():
+    result = start(SECRET_KEY="s" * 50, DATABASE_URL=DB_URL)
+
+    assert result.returncode == 0, result.stderr
