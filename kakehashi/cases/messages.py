@@ -23,7 +23,7 @@ MESSAGES: dict[str, Any] = {
     ),
     "not_acting_role": gettext_lazy("Only %(roles)s can record this step."),
     "already_completed": gettext_lazy("This step has already been recorded."),
-    "case_closed": gettext_lazy("This case is %(status)s; no more steps can be recorded."),
+    "case_closed": gettext_lazy("This case is closed (%(status)s); no more steps can be recorded."),
     "deadline_expired": gettext_lazy(
         "%(deadline)s ended on %(due)s (counted from %(started)s). "
         "Record “%(redo)s” again to continue."

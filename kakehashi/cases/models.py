@@ -103,6 +103,16 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet["CaseEvent"]):
+    """History is added to, never rewritten: bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Case events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Case events are append-only.")
+
+
 class CaseEvent(models.Model):
     """Append-only history: who did what to the case, when, with the state before/after."""
 
@@ -118,6 +128,8 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     before = models.JSONField(default=dict)
     after = models.JSONField(default=dict)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["case_id", "id"]

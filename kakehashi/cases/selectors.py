@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from kakehashi.accounts.models import OrganizationKind
+from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.accounts.selectors import memberships_of
 from kakehashi.core.errors import NotFound
 from kakehashi.procedures import registry
@@ -67,22 +67,27 @@ def case_get_for_user(user: Any, case_id: int) -> Case:
     return case
 
 
-def case_roles_for_user(user: Any, case: Case) -> frozenset[str]:
-    """The procedure roles the user may act in on this case (viewers act in none)."""
-    roles: set[str] = set()
+def case_parties_for_user(user: Any, case: Case) -> dict[str, Organization]:
+    """The procedure roles the user may act in on this case, each with the organization
+    through which they hold it (viewers act in none)."""
+    parties: dict[str, Organization] = {}
     for membership in memberships_of(user):
         if not membership.can_act:
             continue
         org = membership.organization
         if org.pk == case.receiving_organization_id:
-            roles.add("receiving_organization")
+            parties.setdefault("receiving_organization", org)
         if org.pk == case.sending_agency_id:
-            roles.add("sending_agency")
+            parties.setdefault("sending_agency", org)
         if org.pk == case.support_organization_id:
-            roles.add("support_organization")
+            parties.setdefault("support_organization", org)
         if org.kind == OrganizationKind.SENDING_CONTACT_POINT and org.country == case.country:
-            roles.add("sending_contact_point")
-    return frozenset(roles)
+            parties.setdefault("sending_contact_point", org)
+    return parties
+
+
+def case_roles_for_user(user: Any, case: Case) -> frozenset[str]:
+    return frozenset(case_parties_for_user(user, case))
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from kakehashi.reference.models import BusinessCategory, Field
 from . import messages
 from .facts import agency_facts, case_facts, field_facts, person_facts
 from .models import Case, CaseDeadline, CaseEvent, CaseFlag, CaseStatus, CaseStep, EventKind
-from .selectors import case_get_for_user, case_roles_for_user
+from .selectors import case_get_for_user, case_parties_for_user, case_roles_for_user
 
 
 def _snapshot(case: Case) -> dict[str, Any]:
@@ -277,22 +277,6 @@ class CompletionResult:
     flags: list[Problem] = field(default_factory=list)
 
 
-def _acting_organization(actor: User, case: Case, roles: frozenset[str]) -> Organization | None:
-    for membership in memberships_of(actor):
-        org = membership.organization
-        if not membership.can_act:
-            continue
-        if org.pk in (
-            case.receiving_organization_id,
-            case.sending_agency_id,
-            case.support_organization_id,
-        ):
-            return org
-        if "sending_contact_point" in roles and org.kind == OrganizationKind.SENDING_CONTACT_POINT:
-            return org
-    return None
-
-
 def case_complete_step(
     *,
     actor: User,
@@ -309,11 +293,14 @@ def case_complete_step(
     visible = case_get_for_user(actor, case_id)  # 404 for a case the actor may not see
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            # of=("self",): lock only the case row; PostgreSQL refuses FOR UPDATE on the
+            # nullable side of the outer join to the agency.
+            Case.objects.select_for_update(of=("self",))
             .select_related("person", "field", "business_category", "sending_agency")
             .get(pk=visible.pk)
         )
-        roles = case_roles_for_user(actor, case)
+        parties = case_parties_for_user(actor, case)
+        roles = frozenset(parties)
         definition = registry.definition_version(case.country, case.procedure_version)
         rules = registry.ssw_rules()
         facts = case_facts(case, today)
@@ -323,18 +310,25 @@ def case_complete_step(
         if check.refusals:
             first = check.refusals[0]
             if first.code == "not_acting_role":
-                raise NotAllowed(messages.render(first), code="not_acting_role")
+                raise NotAllowed(
+                    messages.render(first),
+                    code="not_acting_role",
+                    problems=messages.problems([first]),
+                )
             if first.code == "already_completed":
-                raise Conflict(messages.render(first), code="already_completed")
+                raise Conflict(
+                    messages.render(first),
+                    code="already_completed",
+                    problems=messages.problems([first]),
+                )
             raise RuleRefused(messages.problems(check.refusals))
         if check.input_errors:
             raise InvalidInput(messages.problems(check.input_errors))
         assert check.happened_on is not None
 
         before = _snapshot(case)
-        organization = _acting_organization(actor, case, roles)
-        if organization is None:  # roles come from memberships, so this cannot happen
-            raise NotAllowed(messages.render(Finding("not_acting_role", "", {"roles": []})))
+        # The organization that holds the step's role records it (the first role listed).
+        organization = next(parties[r] for r in check.step.roles if r in parties)
         try:
             with transaction.atomic():
                 step = CaseStep.objects.create(

@@ -53,8 +53,10 @@ class NotFound(DomainError):
 
 
 class NotAllowed(DomainError):
-    def __init__(self, message: str, code: str = "forbidden") -> None:
-        super().__init__(code=code, message=message, status=403)
+    def __init__(
+        self, message: str, code: str = "forbidden", problems: list[Problem] | None = None
+    ) -> None:
+        super().__init__(code=code, message=message, problems=problems or [], status=403)
 
 
 class InvalidInput(DomainError):
@@ -85,5 +87,7 @@ class RuleRefused(DomainError):
 
 
 class Conflict(DomainError):
-    def __init__(self, message: str, code: str = "conflict") -> None:
-        super().__init__(code=code, message=message, status=409)
+    def __init__(
+        self, message: str, code: str = "conflict", problems: list[Problem] | None = None
+    ) -> None:
+        super().__init__(code=code, message=message, problems=problems or [], status=409)

@@ -12,8 +12,10 @@ if SECRET_KEY == LOCAL_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a private value of at least 50 characters in production."
     )
-if not env.str("DATABASE_URL", default=""):
-    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
+if not env.str("DATABASE_URL", default="").startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point at PostgreSQL in production (postgres://…)."
+    )
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

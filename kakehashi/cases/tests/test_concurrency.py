@@ -23,20 +23,6 @@ from kakehashi.testing.factories import MembershipFactory, PersonFactory, UserFa
 
 from .helpers import evidence_for
 
-# Remove once case_complete_step locks only the case row on PostgreSQL.
-LOCK_BUG_ON_POSTGRESQL = pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: case_complete_step locks with Case.objects.select_for_update()"
-        ".select_related(..., 'sending_agency'); sending_agency is a nullable FK, so the "
-        "join is a LEFT OUTER JOIN and PostgreSQL refuses it (NotSupportedError: FOR UPDATE "
-        "cannot be applied to the nullable side of an outer join): every step completion "
-        "fails on PostgreSQL. select_for_update(of=('self',)) locks just the case row."
-    ),
-)
-
 STEPS = ["employment_contract", "coe_application", "coe_decision", "coe_sent", "visa_application"]
 RACERS = 2
 
@@ -91,7 +77,6 @@ def second_clerk(world: Any) -> User:
     return kenji
 
 
-@LOCK_BUG_ON_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_only_one_of_two_simultaneous_completions_of_a_step_succeeds(world):
     kenji = second_clerk(world)
@@ -117,7 +102,6 @@ def test_only_one_of_two_simultaneous_completions_of_a_step_succeeds(world):
     assert CaseEvent.objects.filter(case=case).count() == 1 + len(STEPS)
 
 
-@LOCK_BUG_ON_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_completions_on_different_cases_both_succeed(world):
     """The lock is per case: two clerks working on two cases do not refuse each other."""
@@ -148,18 +132,6 @@ def test_case_events_are_append_only(world):
     assert (stored.kind, stored.after) == recorded
 
 
-BULK_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: CaseEvent is append-only only through Model.save()/delete(); "
-        "QuerySet.update() and QuerySet.delete() rewrite or erase the history "
-        "(no custom QuerySet/manager and no database trigger guards them)."
-    ),
-)
-
-
-@BULK_BUG
 @pytest.mark.django_db
 def test_case_events_cannot_be_rewritten_in_bulk(world):
     case = open_case(world)
@@ -170,7 +142,6 @@ def test_case_events_cannot_be_rewritten_in_bulk(world):
     assert CaseEvent.objects.get(case=case).after != {"status": "rewritten"}
 
 
-@BULK_BUG
 @pytest.mark.django_db
 def test_case_events_cannot_be_deleted_in_bulk(world):
     case = open_case(world)

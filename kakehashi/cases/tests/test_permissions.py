@@ -376,14 +376,6 @@ def test_complete_a_step_on_a_missing_case_is_the_same_404_as_an_invisible_one(w
     assert invisible.json() == missing.json()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: cases.services._acting_organization returns the first acting membership whose "
-        "organization is a party to the case, not the one holding the step's role: a clerk of "
-        "both the agency and the Center who records center_registration is logged as the agency."
-    ),
-)
 def test_a_step_is_recorded_for_the_organization_that_holds_its_role(world):
     case = _case_at(world, "center_registration")
     dual = UserFactory(username="dual")
