@@ -1,0 +1,333 @@
+"""Pages for persons (candidates and workers). Thin: parse the form, call one service or
+selector, render. Who may do what is the services' and selectors' (docs/access.md); the
+checks here only decide which buttons and forms to show, and refuse a page in the same
+order as the services (404, then 403, then 422).
+
+No personal data goes into a URL: the name search is posted and kept in the session, and
+flash messages (kept in a cookie) name no one."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, NoReturn
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kakehashi.accounts.models import OrganizationKind, User
+from kakehashi.accounts.selectors import memberships_of, organizations_visible_to
+from kakehashi.cases.presenters import case_summary
+from kakehashi.cases.selectors import cases_visible_to
+from kakehashi.core.errors import DomainError
+from kakehashi.core.forms import AccessibleForm, apply_problems
+from kakehashi.procedures.registry import ssw_rules
+
+from .forms import PersonForm, PresentForm, SearchForm, TestResultForm, field_label
+from .models import Person, TestKind
+from .selectors import person_acting_organization_ids, person_get_for_user, person_list
+from .services import (
+    PERSON_FIELDS,
+    REGISTERING_KINDS,
+    person_create,
+    person_present,
+    person_update,
+    test_result_add,
+)
+
+SEARCH_SESSION_KEY = "person_search"
+PAGE_SIZE = 25
+
+
+# --- what the user may do (shown or refused here; enforced by the services) -------------
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User), "the views are behind login_required"
+    return user
+
+
+def _acting_organization_ids(user: Any) -> set[int]:
+    return {m.organization_id for m in memberships_of(user) if m.can_act}
+
+
+def _can_register(user: Any) -> bool:
+    return any(m.can_act and m.organization.kind in REGISTERING_KINDS for m in memberships_of(user))
+
+
+def _can_manage(user: Any, person: Person) -> bool:
+    """Change and present: acting members of the organization that registered the person."""
+    return person.created_by_organization_id in _acting_organization_ids(user)
+
+
+def _can_add_tests(user: Any, person: Person) -> bool:
+    return bool(person_acting_organization_ids(user, person))
+
+
+def _get_person(user: Any, person_id: int) -> Person:
+    try:
+        return person_get_for_user(user, person_id)
+    except DomainError as error:
+        raise Http404(error.message) from error
+
+
+def _refuse(error: DomainError) -> NoReturn:
+    if error.status == 404:
+        raise Http404(error.message) from error
+    if error.status == 403:
+        raise PermissionDenied(error.message) from error
+    raise error
+
+
+def _problems_on(form: AccessibleForm, error: DomainError) -> list[Any]:
+    """Invalid input goes next to the fields (the rest above the form); anything else is
+    refused as a whole page."""
+    if error.status != 422:
+        _refuse(error)
+    return apply_problems(form, error)
+
+
+# --- list and search ------------------------------------------------------------------
+
+
+@login_required
+def person_list_page(request: HttpRequest) -> HttpResponse:
+    search = str(request.session.get(SEARCH_SESSION_KEY, ""))
+    page = Paginator(person_list(request.user, search), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/list.html",
+        {
+            "nav": "persons",
+            "page": page,
+            "search": search,
+            "search_form": SearchForm(initial={"q": search}),
+            "can_register": _can_register(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_search(request: HttpRequest) -> HttpResponse:
+    """Keep the name search in the session, never in the URL (it is personal data)."""
+    form = SearchForm(request.POST)
+    term = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if term:
+        request.session[SEARCH_SESSION_KEY] = term
+    else:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+    return redirect("people:list")
+
+
+# --- register and change ----------------------------------------------------------------
+
+
+@login_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    if not _can_register(request.user):
+        raise PermissionDenied(_("Your organization cannot register persons."))
+    form = PersonForm(request.POST if request.method == "POST" else None)
+    loose: list[Any] = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                person = person_create(actor=_actor(request), data=form.service_data())
+            except DomainError as error:
+                loose = _problems_on(form, error)
+            else:
+                messages.success(request, _("The person has been registered."))
+                return redirect("people:detail", person_id=person.pk)
+        return _person_form_page(request, form, loose, None, status=422)
+    return _person_form_page(request, form, loose, None)
+
+
+@login_required
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _get_person(request.user, person_id)
+    if not _can_manage(request.user, person):
+        raise PermissionDenied(
+            _("Only the organization that registered this person can change the record.")
+        )
+    if request.method != "POST":
+        initial = {name: getattr(person, name) for name in PERSON_FIELDS}
+        return _person_form_page(request, PersonForm(initial=initial), [], person)
+    form = PersonForm(request.POST)
+    loose: list[Any] = []
+    if form.is_valid():
+        try:
+            person_update(actor=_actor(request), person_id=person.pk, data=form.service_data())
+        except DomainError as error:
+            loose = _problems_on(form, error)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("people:detail", person_id=person.pk)
+    return _person_form_page(request, form, loose, person, status=422)
+
+
+def _person_form_page(
+    request: HttpRequest,
+    form: PersonForm,
+    loose: list[Any],
+    person: Person | None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "people/form.html",
+        {"nav": "persons", "form": form, "loose": loose, "person": person},
+        status=status,
+    )
+
+
+# --- detail, test results, presentations -----------------------------------------------
+
+
+def _test_name(code: str) -> str:
+    if code == "skill":
+        return str(TestKind.SKILL.label)
+    rules = ssw_rules()
+    tests = list(rules.japanese_tests) + [t for ts in rules.field_tests.values() for t in ts]
+    for test in tests:
+        if test.code == code:
+            return test.name.get(get_language() or "en")
+    return code
+
+
+def _receiving_organizations(user: Any, person: Person) -> list[Any]:
+    """Where the person can still be presented: receiving organizations other than the
+    registering one and those already presented to."""
+    presented = set(person.presentations.values_list("organization_id", flat=True))
+    return [
+        o
+        for o in organizations_visible_to(user).filter(kind=OrganizationKind.RECEIVING_ORGANIZATION)
+        if o.pk not in presented and o.pk != person.created_by_organization_id
+    ]
+
+
+def _visible_presentations(user: Any, person: Person) -> list[Any]:
+    """All presentations for members of the registering organization; for others only
+    those made to or by their own organizations (who else was offered the person is the
+    registering organization's business)."""
+    own = {m.organization_id for m in memberships_of(user)}
+    rows = person.presentations.select_related("organization", "presented_by_organization")
+    if person.created_by_organization_id in own:
+        return list(rows)
+    return [p for p in rows if p.organization_id in own or p.presented_by_organization_id in own]
+
+
+def _detail_page(
+    request: HttpRequest,
+    person: Person,
+    test_form: TestResultForm | None = None,
+    present_form: PresentForm | None = None,
+    test_loose: list[Any] | None = None,
+    present_loose: list[Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    can_manage = _can_manage(user, person)
+    can_add_tests = _can_add_tests(user, person)
+    organizations = _receiving_organizations(user, person) if can_manage else []
+    if can_add_tests and test_form is None:
+        test_form = TestResultForm()
+    if can_manage and present_form is None:
+        present_form = PresentForm(organizations=organizations)
+    cases = (
+        cases_visible_to(user)
+        .filter(person=person)
+        .select_related(
+            "person", "receiving_organization", "sending_agency", "field", "business_category"
+        )
+        .order_by("-id")
+    )
+    tests = [
+        {"result": t, "name": _test_name(t.test_code), "kind": t.get_kind_display()}
+        for t in person.test_results.select_related("business_category")
+    ]
+    facts = [
+        (
+            field_label(Person, name),
+            value.isoformat() if isinstance(value, datetime.date) else value,
+        )
+        for name in PERSON_FIELDS
+        for value in [getattr(person, name)]
+    ]
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "nav": "persons",
+            "person": person,
+            "facts": facts,
+            "tests": tests,
+            "cases": [{**case_summary(c), "status_label": c.get_status_display()} for c in cases],
+            "presentations": _visible_presentations(user, person),
+            "can_manage": can_manage,
+            "can_add_tests": can_add_tests,
+            "test_form": test_form,
+            "present_form": present_form if organizations else None,
+            "test_loose": test_loose or [],
+            "present_loose": present_loose or [],
+        },
+        status=status,
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _detail_page(request, _get_person(request.user, person_id))
+
+
+@login_required
+@require_POST
+def person_add_test(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _get_person(request.user, person_id)
+    if not _can_add_tests(request.user, person):
+        raise PermissionDenied(
+            _("Only staff of an organization working with this person can record test results.")
+        )
+    form = TestResultForm(request.POST)
+    loose: list[Any] = []
+    if form.is_valid():
+        try:
+            test_result_add(actor=_actor(request), person_id=person.pk, data=form.cleaned_data)
+        except DomainError as error:
+            loose = _problems_on(form, error)
+        else:
+            messages.success(request, _("The test result has been recorded."))
+            return redirect(reverse("people:detail", args=[person.pk]) + "#tests")
+    return _detail_page(request, person, test_form=form, test_loose=loose, status=422)
+
+
+@login_required
+@require_POST
+def person_present_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _get_person(request.user, person_id)
+    if not _can_manage(request.user, person):
+        raise PermissionDenied(
+            _("Only the organization that registered this person can present them.")
+        )
+    form = PresentForm(request.POST, organizations=_receiving_organizations(request.user, person))
+    loose: list[Any] = []
+    if form.is_valid():
+        try:
+            person_present(
+                actor=_actor(request),
+                person_id=person.pk,
+                organization_id=form.cleaned_data["organization_id"],
+            )
+        except DomainError as error:
+            loose = _problems_on(form, error)
+        else:
+            messages.success(request, _("The person has been presented to the organization."))
+            return redirect(reverse("people:detail", args=[person.pk]) + "#presentations")
+    return _detail_page(request, person, present_form=form, present_loose=loose, status=422)
