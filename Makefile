@@ -50,7 +50,7 @@ help:
 	@echo "make compile-messages     build the .mo catalogues"
 	@echo "make test-sqlite          pytest on SQLite (PYTEST_ARGS='...' for extra arguments)"
 	@echo "make test-postgres        pytest on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)"
-	@echo "make test-browser         browser tests (placeholder)"
+	@echo "make test-browser         browser tests with Playwright and Debian's chromium (screenshots in test-output/)"
 	@echo "make clean                remove var/ and tool caches; make distclean also removes .venv"
 
 # --- environment -------------------------------------------------------------
@@ -117,8 +117,12 @@ test-postgres: venv
 	@set -x; scripts/with-postgres.sh env DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PYTEST) \
 		|| { $(NO_TESTS_OK); }
 
-test-browser: venv
-	@echo "test-browser: no browser tests yet (placeholder)"
+# Browser tests: Playwright drives Debian's chromium (installed when missing);
+# screenshots of the main pages are written to test-output/screenshots/.
+test-browser: venv compile-messages
+	@echo "browser tests (Playwright + Debian chromium)"
+	@set -x; CHROMIUM=$$(scripts/ensure-chromium.sh) $(TEST_ENV) $(PY) -m pytest -m browser $(PYTEST_ARGS) \
+		|| { $(NO_TESTS_OK); }
 
 # --- cleaning ----------------------------------------------------------------
 

@@ -1,9 +1,23 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
 
 from kakehashi.api import api
+from kakehashi.core import views as core_views
 
 urlpatterns = [
+    path("", core_views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("cases/", include("kakehashi.cases.urls")),
+    path("persons/", include("kakehashi.people.urls")),
+    path("procedures/", include("kakehashi.procedures.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

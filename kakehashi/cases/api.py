@@ -97,9 +97,11 @@ class EvidenceSpec(Schema):
 class NextAction(Schema):
     step: str
     title: str
+    status: str  # available, redo (may be done again) or blocked (see blockers)
     roles: list[str]
     redo: bool
     can_complete: bool
+    blockers: list[Problem]
     evidence: list[EvidenceSpec]
 
 

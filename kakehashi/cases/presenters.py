@@ -12,7 +12,7 @@ from kakehashi.procedures.rules import Finding
 from kakehashi.procedures.schema import EvidenceField, Text
 
 from . import messages
-from .models import Case, CaseStep
+from .models import Case, CaseStatus, CaseStep, EventKind
 from .selectors import case_evaluation, case_roles_for_user
 
 
@@ -44,7 +44,7 @@ def _step_data(state: StepState, rows: dict[int, CaseStep]) -> dict[str, Any]:
             "evidence": dict(state.completion.evidence),
             "completed_at": row.completed_at if row else None,
             "completed_by": row.completed_by.username if row else None,
-            "organization": row.organization.name_en if row and row.organization else None,
+            "organization": row.organization.display_name if row and row.organization else None,
         }
     step = state.step
     return {
@@ -69,17 +69,21 @@ def case_detail(case: Case, user: Any, evaluation: Evaluation | None = None) -> 
     roles = case_roles_for_user(user, case)
     rows = {s.pk: s for s in case.steps.select_related("completed_by", "organization")}
     steps = [_step_data(s, rows) for s in evaluation.steps]
+    # What can be done next: available steps, steps that may be done again, and blocked
+    # steps (with why): a rule judged today may still allow a step dated earlier.
     next_actions = [
         {
             "step": s.key,
             "title": _t(s.step.title),
+            "status": "redo" if s.redo else s.status,
             "roles": list(s.step.roles),
             "redo": s.redo,
             "can_complete": bool(roles & set(s.step.roles)),
+            "blockers": messages.as_dicts(s.blockers),
             "evidence": [evidence_spec(f) for f in s.step.evidence],
         }
         for s in evaluation.steps
-        if s.actionable and case.status == "open"
+        if (s.actionable or s.status == "blocked") and case.status == "open"
     ]
     deadlines = [
         {
@@ -104,13 +108,16 @@ def case_detail(case: Case, user: Any, evaluation: Evaluation | None = None) -> 
         }
         for f in case.flags.filter(cleared_at__isnull=True)
     ]
+    titles = {s.key: _t(s.step.title) for s in evaluation.steps}
     events = [
         {
             "id": e.pk,
             "kind": e.kind,
+            "kind_label": str(EventKind(e.kind).label) if e.kind in EventKind.values else e.kind,
+            "step_title": titles.get(e.step_key, e.step_key),
             "step_key": e.step_key,
             "actor": e.actor.username if e.actor else None,
-            "organization": e.organization.name_en if e.organization else None,
+            "organization": e.organization.display_name if e.organization else None,
             "at": e.at,
             "before": e.before,
             "after": e.after,
@@ -148,6 +155,7 @@ def case_summary(case: Case, evaluation: Evaluation | None = None) -> dict[str, 
         "country": case.country,
         "pattern": case.pattern,
         "status": case.status,
+        "status_label": str(CaseStatus(case.status).label),
         "current_step": case.current_step,
         "current_step_title": title,
         "person": {
@@ -165,7 +173,9 @@ def case_summary(case: Case, evaluation: Evaluation | None = None) -> dict[str, 
             else None
         ),
         "field": case.field.code,
+        "field_name": case.field.display_name,
         "business_category": case.business_category.code,
+        "business_category_name": case.business_category.display_name,
         "created_at": case.created_at,
         "updated_at": case.updated_at,
     }

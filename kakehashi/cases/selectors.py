@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
 
 from kakehashi.accounts.models import Organization, OrganizationKind
@@ -122,6 +122,39 @@ def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
                 | Q(reference__icontains=word)
             )
     return qs.order_by("-id")
+
+
+def _steps_for_role(role: str) -> list[str]:
+    return sorted({s.key for d in registry.all_definitions() for s in d.steps if role in s.roles})
+
+
+def cases_awaiting(user: Any) -> QuerySet[Case]:
+    """Open cases whose current step is one the user's organization records, nearest
+    deadline first (an expiring COE before anything else), then the oldest untouched."""
+    q = Q(pk__in=[])
+    for membership in memberships_of(user):
+        if not membership.can_act:
+            continue
+        org = membership.organization
+        if org.kind == OrganizationKind.RECEIVING_ORGANIZATION:
+            q |= Q(
+                receiving_organization=org,
+                current_step__in=_steps_for_role("receiving_organization"),
+            )
+        elif org.kind == OrganizationKind.SENDING_AGENCY:
+            q |= Q(sending_agency=org, current_step__in=_steps_for_role("sending_agency"))
+        elif org.kind == OrganizationKind.SENDING_CONTACT_POINT:
+            q |= Q(country=org.country, current_step__in=_steps_for_role("sending_contact_point"))
+        elif org.kind == OrganizationKind.SUPPORT_ORGANIZATION:
+            q |= Q(
+                support_organization=org, current_step__in=_steps_for_role("support_organization")
+            )
+    return (
+        Case.objects.filter(q, status="open")
+        .select_related("person", "receiving_organization", "sending_agency", "field")
+        .annotate(next_due=Min("deadlines__due_on", filter=Q(deadlines__met=False)))
+        .order_by(F("next_due").asc(nulls_last=True), "updated_at", "id")
+    )
 
 
 def case_evaluation(case: Case, today: datetime.date | None = None) -> Evaluation:

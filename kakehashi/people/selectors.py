@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from kakehashi.accounts.models import OrganizationKind
+from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.accounts.selectors import memberships_of
 from kakehashi.core.errors import NotFound
 
@@ -79,3 +79,44 @@ def person_acting_organization_ids(user: Any, person: Person) -> set[int]:
     ):
         involved |= {receiving, agency}
     return acting & involved
+
+
+# Organizations whose staff register candidates: employers, agencies, the Center, the city.
+REGISTERING_KINDS = frozenset(
+    {
+        OrganizationKind.RECEIVING_ORGANIZATION,
+        OrganizationKind.SENDING_AGENCY,
+        OrganizationKind.SENDING_CONTACT_POINT,
+        OrganizationKind.MUNICIPALITY,
+    }
+)
+
+
+def registering_organization_of(user: Any) -> Organization | None:
+    """The organization a new person registered by this user belongs to, if any."""
+    for membership in memberships_of(user):
+        if membership.can_act and membership.organization.kind in REGISTERING_KINDS:
+            return membership.organization
+    return None
+
+
+def may_manage_person(user: Any, person: Person) -> bool:
+    """Change the record and present the person: staff of the registering organization."""
+    return any(
+        m.can_act and m.organization_id == person.created_by_organization_id
+        for m in memberships_of(user)
+    )
+
+
+def may_add_test_results(user: Any, person: Person) -> bool:
+    return bool(person_acting_organization_ids(user, person))
+
+
+def presentations_visible_to(user: Any, person: Person) -> list[Presentation]:
+    """All presentations for the registering organization; for others only those made to
+    or by their own organizations (who else was offered the person is not theirs to know)."""
+    own = {m.organization_id for m in memberships_of(user)}
+    rows = list(person.presentations.select_related("organization", "presented_by_organization"))
+    if person.created_by_organization_id in own:
+        return rows
+    return [p for p in rows if p.organization_id in own or p.presented_by_organization_id in own]

@@ -11,20 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kakehashi.accounts.models import Organization, OrganizationKind, User
-from kakehashi.accounts.selectors import memberships_of
 from kakehashi.core.errors import InvalidInput, NotAllowed, Problem
+from kakehashi.procedures.registry import ssw_rules
 from kakehashi.reference.models import BusinessCategory
 
 from .models import Person, Presentation, TestKind, TestResult
-from .selectors import person_acting_organization_ids, person_get_for_user
+from .selectors import (
+    may_add_test_results,
+    may_manage_person,
+    person_get_for_user,
+    registering_organization_of,
+)
 
-# Organizations whose staff register candidates: employers, agencies, the Center, the city.
-REGISTERING_KINDS = {
-    OrganizationKind.RECEIVING_ORGANIZATION,
-    OrganizationKind.SENDING_AGENCY,
-    OrganizationKind.SENDING_CONTACT_POINT,
-    OrganizationKind.MUNICIPALITY,
-}
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 PERSON_FIELDS = (
     "family_name",
@@ -42,10 +40,10 @@ PERSON_FIELDS = (
 
 
 def _registering_organization(actor: User) -> Organization:
-    for membership in memberships_of(actor):
-        if membership.can_act and membership.organization.kind in REGISTERING_KINDS:
-            return membership.organization
-    raise NotAllowed(_("Your organization cannot register persons."))
+    organization = registering_organization_of(actor)
+    if organization is None:
+        raise NotAllowed(_("Your organization cannot register persons."))
+    return organization
 
 
 def _as_date(
@@ -146,9 +144,7 @@ def person_create(*, actor: User, data: dict[str, Any]) -> Person:
 def person_update(*, actor: User, person_id: int, data: dict[str, Any]) -> Person:
     """Change a person's record. Only the organization that registered them may."""
     person = person_get_for_user(actor, person_id)
-    if person.created_by_organization_id not in {
-        m.organization_id for m in memberships_of(actor) if m.can_act
-    }:
+    if not may_manage_person(actor, person):
         raise NotAllowed(
             _("Only the organization that registered this person can change the record.")
         )
@@ -159,11 +155,49 @@ def person_update(*, actor: User, person_id: int, data: dict[str, Any]) -> Perso
     return person
 
 
+def _test_code_problems(kind: str, test_code: str, level: str) -> list[Problem]:
+    """A Japanese test must be one the SSW rules know (jp_ssw_rules.yaml), with one of its
+    levels; a skill test must not carry a Japanese test's code."""
+    rules = ssw_rules()
+    known = {
+        t.code: t
+        for t in (*rules.japanese_tests, *(t for ts in rules.field_tests.values() for t in ts))
+    }
+    if kind == TestKind.JAPANESE:
+        test = known.get(test_code)
+        if test is None:
+            return [
+                Problem(
+                    "invalid_choice",
+                    _("Unknown Japanese test; use one of: %(codes)s.")
+                    % {"codes": ", ".join(known)},
+                    field="test_code",
+                )
+            ]
+        if test.levels and level not in test.levels:
+            return [
+                Problem(
+                    "invalid_level",
+                    _("The level must be one of: %(levels)s.") % {"levels": ", ".join(test.levels)},
+                    field="level",
+                )
+            ]
+    elif kind == TestKind.SKILL and test_code in known:
+        return [
+            Problem(
+                "kind_mismatch",
+                _("This is a Japanese test; record it with the kind “japanese”."),
+                field="test_code",
+            )
+        ]
+    return []
+
+
 @transaction.atomic
 def test_result_add(*, actor: User, person_id: int, data: dict[str, Any]) -> TestResult:
     """Record a test result: a skill test for a business category, or a Japanese test."""
     person = person_get_for_user(actor, person_id)
-    if not person_acting_organization_ids(actor, person):
+    if not may_add_test_results(actor, person):
         raise NotAllowed(
             _("Only staff of an organization working with this person can record test results.")
         )
@@ -191,6 +225,8 @@ def test_result_add(*, actor: User, person_id: int, data: dict[str, Any]) -> Tes
     test_code = str(data.get("test_code") or ("skill" if kind == TestKind.SKILL else "")).strip()
     if not test_code:
         problems.append(Problem("required", _("This field is required."), field="test_code"))
+    level = str(data.get("level") or "").strip()
+    problems += _test_code_problems(str(kind), test_code, level)
     if not isinstance(data.get("passed"), bool):
         problems.append(Problem("required", _("Say whether the test was passed."), field="passed"))
     if problems:
@@ -201,7 +237,7 @@ def test_result_add(*, actor: User, person_id: int, data: dict[str, Any]) -> Tes
         kind=str(kind),
         test_code=test_code,
         business_category=category,
-        level=str(data.get("level") or "").strip(),
+        level=level,
         passed=data["passed"],
         taken_on=taken_on,
         certificate_number=str(data.get("certificate_number") or "").strip(),
@@ -214,8 +250,7 @@ def person_present(*, actor: User, person_id: int, organization_id: int) -> Pres
     can see them and open a case. Only the organization that registered the person may;
     presenting twice changes nothing."""
     person = person_get_for_user(actor, person_id)
-    acting = {m.organization_id: m.organization for m in memberships_of(actor) if m.can_act}
-    if person.created_by_organization_id not in acting:
+    if not may_manage_person(actor, person):
         raise NotAllowed(_("Only the organization that registered this person can present them."))
     target = Organization.objects.filter(
         pk=organization_id, kind=OrganizationKind.RECEIVING_ORGANIZATION
@@ -229,7 +264,7 @@ def person_present(*, actor: User, person_id: int, organization_id: int) -> Pres
         organization=target,
         defaults={
             "presented_by": actor,
-            "presented_by_organization": acting[person.created_by_organization_id],
+            "presented_by_organization": person.created_by_organization,
         },
     )
     return presentation

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kakehashi.accounts.models import OrganizationKind, User
-from kakehashi.accounts.selectors import memberships_of, organizations_visible_to
+from kakehashi.accounts.selectors import organizations_visible_to
 from kakehashi.cases.presenters import case_summary
 from kakehashi.cases.selectors import cases_visible_to
 from kakehashi.core.errors import DomainError
@@ -32,10 +32,16 @@ from kakehashi.procedures.registry import ssw_rules
 
 from .forms import PersonForm, PresentForm, SearchForm, TestResultForm, field_label
 from .models import Person, TestKind
-from .selectors import person_acting_organization_ids, person_get_for_user, person_list
+from .selectors import (
+    may_add_test_results,
+    may_manage_person,
+    person_get_for_user,
+    person_list,
+    presentations_visible_to,
+    registering_organization_of,
+)
 from .services import (
     PERSON_FIELDS,
-    REGISTERING_KINDS,
     person_create,
     person_present,
     person_update,
@@ -53,23 +59,6 @@ def _actor(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User), "the views are behind login_required"
     return user
-
-
-def _acting_organization_ids(user: Any) -> set[int]:
-    return {m.organization_id for m in memberships_of(user) if m.can_act}
-
-
-def _can_register(user: Any) -> bool:
-    return any(m.can_act and m.organization.kind in REGISTERING_KINDS for m in memberships_of(user))
-
-
-def _can_manage(user: Any, person: Person) -> bool:
-    """Change and present: acting members of the organization that registered the person."""
-    return person.created_by_organization_id in _acting_organization_ids(user)
-
-
-def _can_add_tests(user: Any, person: Person) -> bool:
-    return bool(person_acting_organization_ids(user, person))
 
 
 def _get_person(user: Any, person_id: int) -> Person:
@@ -110,7 +99,7 @@ def person_list_page(request: HttpRequest) -> HttpResponse:
             "page": page,
             "search": search,
             "search_form": SearchForm(initial={"q": search}),
-            "can_register": _can_register(request.user),
+            "can_register": registering_organization_of(request.user) is not None,
         },
     )
 
@@ -133,7 +122,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_new(request: HttpRequest) -> HttpResponse:
-    if not _can_register(request.user):
+    if not registering_organization_of(request.user) is not None:
         raise PermissionDenied(_("Your organization cannot register persons."))
     form = PersonForm(request.POST if request.method == "POST" else None)
     loose: list[Any] = []
@@ -153,7 +142,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _get_person(request.user, person_id)
-    if not _can_manage(request.user, person):
+    if not may_manage_person(request.user, person):
         raise PermissionDenied(
             _("Only the organization that registered this person can change the record.")
         )
@@ -213,17 +202,6 @@ def _receiving_organizations(user: Any, person: Person) -> list[Any]:
     ]
 
 
-def _visible_presentations(user: Any, person: Person) -> list[Any]:
-    """All presentations for members of the registering organization; for others only
-    those made to or by their own organizations (who else was offered the person is the
-    registering organization's business)."""
-    own = {m.organization_id for m in memberships_of(user)}
-    rows = person.presentations.select_related("organization", "presented_by_organization")
-    if person.created_by_organization_id in own:
-        return list(rows)
-    return [p for p in rows if p.organization_id in own or p.presented_by_organization_id in own]
-
-
 def _detail_page(
     request: HttpRequest,
     person: Person,
@@ -234,8 +212,8 @@ def _detail_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    can_manage = _can_manage(user, person)
-    can_add_tests = _can_add_tests(user, person)
+    can_manage = may_manage_person(user, person)
+    can_add_tests = may_add_test_results(user, person)
     organizations = _receiving_organizations(user, person) if can_manage else []
     if can_add_tests and test_form is None:
         test_form = TestResultForm()
@@ -270,7 +248,7 @@ def _detail_page(
             "facts": facts,
             "tests": tests,
             "cases": [{**case_summary(c), "status_label": c.get_status_display()} for c in cases],
-            "presentations": _visible_presentations(user, person),
+            "presentations": presentations_visible_to(user, person),
             "can_manage": can_manage,
             "can_add_tests": can_add_tests,
             "test_form": test_form,
@@ -291,7 +269,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def person_add_test(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _get_person(request.user, person_id)
-    if not _can_add_tests(request.user, person):
+    if not may_add_test_results(request.user, person):
         raise PermissionDenied(
             _("Only staff of an organization working with this person can record test results.")
         )
@@ -312,7 +290,7 @@ def person_add_test(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def person_present_page(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _get_person(request.user, person_id)
-    if not _can_manage(request.user, person):
+    if not may_manage_person(request.user, person):
         raise PermissionDenied(
             _("Only the organization that registered this person can present them.")
         )

@@ -551,7 +551,9 @@ def test_an_expired_coe_is_shown_with_the_application_to_redo(world, api):
     assert deadline["due_on"] == (ago(months=4) + relativedelta(months=3)).isoformat()
     actions = {a["step"]: a for a in detail["next_actions"]}
     assert actions["coe_application"]["redo"] is True
-    assert "coe_sent" not in actions
+    assert actions["coe_application"]["status"] == "redo"
+    assert actions["coe_sent"]["status"] == "blocked"
+    assert [b["code"] for b in actions["coe_sent"]["blockers"]] == ["deadline_expired"]
     steps = {s["key"]: s for s in detail["steps"]}
     assert steps["coe_sent"]["status"] == "blocked"
     assert [b["code"] for b in steps["coe_sent"]["blockers"]] == ["deadline_expired"]
@@ -569,7 +571,7 @@ def test_a_new_coe_application_round_makes_coe_sent_available_again(world, api):
 
     detail = api("hana").get(f"/cases/{case_id}").json()
     actions = {a["step"]: a for a in detail["next_actions"]}
-    assert "coe_sent" in actions
+    assert actions["coe_sent"]["status"] == "available"
     assert actions["coe_sent"]["can_complete"] is True
     assert [d["expired"] for d in detail["deadlines"] if d["key"] == "coe_validity"] == [False]
     sent = complete(api, case_id, "coe_sent")

@@ -15,7 +15,8 @@ class Command(BaseCommand):
         w = max(len(u.username) for u in users)
         self.stdout.write("")
         self.stdout.write("Kakehashi demo: the Nagaoka–Kyrgyzstan scenario is loaded.")
-        self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}")
+        self.stdout.write(f"Open {base}/ and sign in as one of these accounts")
+        self.stdout.write(f"(every demo account's password is: {DEMO_PASSWORD}):")
         self.stdout.write("")
         for user in users:
             self.stdout.write(

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list_view, name="list"),
+    path("search/", views.case_search_view, name="search"),
+    path("new/", views.case_new_view, name="new"),
+    path("<int:case_id>/", views.case_detail_view, name="detail"),
+    path(
+        "<int:case_id>/steps/<slug:step_key>/", views.case_complete_step_view, name="complete_step"
+    ),
+    path("<int:case_id>/withdraw/", views.case_withdraw_view, name="withdraw"),
+]

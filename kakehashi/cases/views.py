@@ -1,0 +1,287 @@
+"""Case pages: list, detail with the procedure timeline and step forms, new case, withdraw.
+Thin: each view calls one selector or service; errors come from the services."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kakehashi.accounts.models import OrganizationKind
+from kakehashi.accounts.selectors import memberships_of
+from kakehashi.core.errors import DomainError, NotAllowed, NotFound, Problem
+from kakehashi.core.forms import apply_problems
+from kakehashi.people.selectors import person_list
+from kakehashi.procedures import registry
+from kakehashi.reference.models import Field
+
+from . import services
+from .forms import CaseForm, EvidenceForm, WithdrawForm
+from .models import CaseStatus
+from .presenters import case_detail, case_summary
+from .selectors import CaseFilters, case_evaluation, case_get_for_user, case_list
+
+SEARCH_KEY = "case_search"
+FILTERS = ("pattern", "step", "field", "status")
+
+
+def _definition_choices() -> dict[str, Any]:
+    language = get_language() or "en"
+    patterns: dict[str, str] = {}
+    steps: dict[str, str] = {}
+    for definition in registry.all_definitions():
+        for pattern in definition.patterns:
+            patterns.setdefault(pattern.key, f"{pattern.number}. {pattern.title.get(language)}")
+        for step in definition.steps:
+            steps.setdefault(step.key, step.title.get(language))
+    return {"patterns": patterns, "steps": steps}
+
+
+@login_required
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    """Filters that are not personal data (pattern, step, field, status) are in the URL;
+    the name search is kept in the session, never in a URL."""
+    values = {k: request.GET.get(k, "") for k in FILTERS}
+    search = request.session.get(SEARCH_KEY, "")
+    filters = CaseFilters(search=search, **{k: v or None for k, v in values.items()})
+    page = Paginator(case_list(request.user, filters), 25).get_page(request.GET.get("page"))
+    choices = _definition_choices()
+    context = {
+        "nav": "cases",
+        "page": page,
+        "rows": [case_summary(c) for c in page],
+        "values": values,
+        "search": search,
+        "query": urlencode({k: v for k, v in values.items() if v}),
+        "patterns": choices["patterns"],
+        "steps": choices["steps"],
+        "fields": Field.objects.all(),
+        "statuses": CaseStatus.choices,
+        "can_open": _can_open_cases(request.user),
+    }
+    template = "cases/list.html#results" if getattr(request, "htmx", False) else "cases/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def case_search_view(request: HttpRequest) -> HttpResponse:
+    request.session[SEARCH_KEY] = request.POST.get("search", "").strip()[:100]
+    query = urlencode({k: request.POST[k] for k in FILTERS if request.POST.get(k)})
+    return redirect(reverse("cases:list") + (f"?{query}" if query else ""))
+
+
+def _can_open_cases(user: Any) -> bool:
+    return any(
+        m.can_act and m.organization.kind == OrganizationKind.RECEIVING_ORGANIZATION
+        for m in memberships_of(user)
+    )
+
+
+def _get_case(user: Any, case_id: int) -> Any:
+    try:
+        return case_get_for_user(user, case_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _render_detail(
+    request: HttpRequest,
+    case: Any,
+    *,
+    bound: EvidenceForm | None = None,
+    refusal: list[Any] | None = None,
+    withdraw_form: WithdrawForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    evaluation = case_evaluation(case)
+    detail = case_detail(case, request.user, evaluation)
+    forms = []
+    for action in detail["next_actions"]:
+        if not action["can_complete"]:
+            continue
+        step = evaluation.definition.step(action["step"])
+        form = bound if bound is not None and bound.step.key == step.key else EvidenceForm(step)
+        forms.append(
+            {"action": action, "form": form, "refusal": refusal if form is bound else None}
+        )
+    # A refusal for a step that has no form here (e.g. waiting for an earlier step).
+    refusal_top = refusal if refusal and not any(f["refusal"] for f in forms) else None
+    labels = {
+        s.key: {f.key: f for f in evaluation.definition.step(s.key).evidence}
+        for s in evaluation.steps
+    }
+    for step in detail["steps"]:
+        if step["completion"]:
+            step["evidence_rows"] = _evidence_rows(
+                step["completion"]["evidence"], labels[step["key"]]
+            )
+    context = {
+        "nav": "cases",
+        "case": detail,
+        "forms": forms,
+        "refusal_top": refusal_top,
+        "can_withdraw": "receiving_organization" in detail["your_roles"] and case.status == "open",
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "person": case.person,
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+def _evidence_rows(evidence: dict[str, Any], specs: dict[str, Any]) -> list[tuple[str, str]]:
+    language = get_language() or "en"
+    rows = []
+    for key, value in evidence.items():
+        spec = specs.get(key)
+        if spec is None:
+            continue
+        shown = str(value)
+        if spec.type == "boolean":
+            shown = _("yes") if value else _("no")
+        elif spec.type == "choice":
+            shown = next((c.label.get(language) for c in spec.choices if c.key == value), shown)
+        rows.append((spec.label.get(language), shown))
+    return rows
+
+
+@login_required
+def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _render_detail(request, _get_case(request.user, case_id))
+
+
+@login_required
+@require_POST
+def case_complete_step_view(request: HttpRequest, case_id: int, step_key: str) -> HttpResponse:
+    case = _get_case(request.user, case_id)
+    definition = registry.definition_version(case.country, case.procedure_version)
+    try:
+        step = definition.step(step_key)
+    except KeyError as exc:
+        raise Http404(step_key) from exc
+    form = EvidenceForm(step, request.POST)
+    form.is_valid()  # only to render the values back; the service decides
+    try:
+        result = services.case_complete_step(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            step_key=step_key,
+            evidence=form.evidence(),
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        loose = (
+            apply_problems(form, exc)
+            if exc.status == 422
+            else [*exc.problems] or [Problem(exc.code, exc.message)]
+        )
+        return _render_detail(
+            request, _get_case(request.user, case_id), bound=form, refusal=loose, status=exc.status
+        )
+    messages.success(
+        request, _("Recorded: %(step)s.") % {"step": step.title.get(get_language() or "en")}
+    )
+    for problem in [*result.warnings, *result.flags]:
+        messages.warning(request, problem.message)
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_withdraw_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _get_case(request.user, case_id)
+    form = WithdrawForm(request.POST)
+    try:
+        services.case_withdraw(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            reason=request.POST.get("reason", ""),
+        )
+    except NotAllowed as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:detail", case_id=case.pk)
+    except DomainError as exc:
+        form.is_valid()
+        apply_problems(form, exc)
+        return _render_detail(request, case, withdraw_form=form, status=exc.status)
+    messages.success(request, _("The case was withdrawn."))
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+def case_new_view(request: HttpRequest) -> HttpResponse:
+    receiving = [
+        m.organization
+        for m in memberships_of(request.user)
+        if m.can_act and m.organization.kind == OrganizationKind.RECEIVING_ORGANIZATION
+    ]
+    if not receiving:
+        raise Http404("not a receiving organization")
+    country = request.GET.get("country", "KG").upper()
+    definition = registry.definition_in_force(country, timezone.localdate())
+    if definition is None:
+        raise Http404(country)
+    form = CaseForm(
+        request.POST or None,
+        definition=definition,
+        persons=person_list(request.user),
+        receiving_organizations=receiving,
+    )
+    refusal: list[Any] = []
+    warnings: list[Any] = []
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            category = data["business_category"]
+            try:
+                result = services.case_create(
+                    actor=request.user,  # type: ignore[arg-type]
+                    person_id=data["person"].pk,
+                    field_code=category.field.code,
+                    category_code=category.code,
+                    pattern=data["pattern"],
+                    country=definition.country,
+                    receiving_organization_id=(
+                        data["receiving_organization"].pk
+                        if data.get("receiving_organization")
+                        else None
+                    ),
+                    sending_agency_id=data["sending_agency"].pk
+                    if data.get("sending_agency")
+                    else None,
+                )
+            except DomainError as exc:
+                refusal = apply_problems(
+                    form, exc, {"field": "business_category", "person": "person"}
+                )
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _("Case %(reference)s was opened.") % {"reference": result.case.reference},
+                )
+                for problem in [*result.warnings, *result.flags]:
+                    messages.warning(request, problem.message)
+                return redirect("cases:detail", case_id=result.case.pk)
+        else:
+            status = 422
+    context = {
+        "nav": "cases",
+        "form": form,
+        "definition": definition,
+        "refusal": refusal,
+        "warnings": warnings,
+    }
+    return render(request, "cases/new.html", context, status=status)

@@ -1,0 +1,43 @@
+"""Forms show the services' errors next to the field they name."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .errors import DomainError, Problem
+
+
+class AccessibleForm(forms.Form):
+    """Marks invalid fields with aria-invalid and points them at their error text."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.mark_errors()
+
+    def mark_errors(self) -> None:
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = (
+                    f"id_{self.prefix + '-' if self.prefix else ''}{name}_error"
+                )
+
+
+def apply_problems(
+    form: AccessibleForm, error: DomainError, field_map: dict[str, str] | None = None
+) -> list[Problem]:
+    """Put each problem of a service error on its form field. Problems without a field
+    (or naming a field the form lacks) are returned, to be shown above the form."""
+    field_map = field_map or {}
+    loose = []
+    for problem in error.problems or []:
+        name = field_map.get(problem.field or "", problem.field or "")
+        if name and name in form.fields:
+            form.add_error(name, problem.message)
+        else:
+            loose.append(problem)
+    if not error.problems:
+        loose.append(Problem(error.code, error.message))
+    form.mark_errors()
+    return loose

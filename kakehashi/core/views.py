@@ -1,0 +1,30 @@
+"""The home page: the work waiting on the user's organization."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from kakehashi.cases.presenters import case_summary
+from kakehashi.cases.selectors import cases_awaiting
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    page = Paginator(cases_awaiting(request.user), 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [
+        {
+            **case_summary(c),
+            "next_due": due,
+            "overdue": bool(due and due < today),
+        }
+        for c in page
+        for due in [getattr(c, "next_due", None)]  # annotated by cases_awaiting
+    ]
+    return render(
+        request, "core/home.html", {"nav": "home", "page": page, "rows": rows, "today": today}
+    )
