@@ -141,6 +141,8 @@ def render(finding: Finding) -> str:
     for key in ("field", "category"):
         if key in finding.params and finding.code != "unknown_field":
             params[key] = _field_name(str(finding.params[key]))
+    if finding.code == "field_test_missing" and (get_language() or "").startswith("ja"):
+        params["test"] = str(finding.params.get("test_ja") or params.get("test", ""))
     if finding.code == "case_closed":
         params["status"] = _status_label(str(finding.params.get("status", "")))
     if finding.code == "agency_not_certified":

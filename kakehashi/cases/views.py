@@ -281,6 +281,7 @@ def case_new_view(request: HttpRequest) -> HttpResponse:
         "nav": "cases",
         "form": form,
         "definition": definition,
+        "definition_name": definition.name.get(get_language() or "en"),
         "refusal": refusal,
         "warnings": warnings,
     }
