@@ -58,3 +58,33 @@ ACTOR_FOR = {
 
 def actor_for(step_key: str) -> str:
     return ACTOR_FOR.get(step_key, "hana")
+
+
+# The steps of each pattern of the KG procedure, in order (kg-2023.yaml).
+COMMON = ["coe_application", "coe_decision", "coe_sent", "visa_application", "visa_decision"]
+PATTERN_STEPS = {
+    "direct": ["employment_contract", *COMMON, "landing"],
+    "via_center": [
+        "center_recruitment_contract",
+        "job_offer_submitted",
+        "job_offer_published",
+        "candidate_contact",
+        "employment_contract",
+        *COMMON,
+        "landing",
+    ],
+    "via_agency": [
+        "agency_recruitment_contract",
+        "candidates_provided",
+        "employment_contract",
+        "center_registration",
+        *COMMON,
+        "landing",
+    ],
+    "change_of_status": [
+        "employment_contract",
+        "change_of_status_application",
+        "change_of_status_decision",
+    ],
+}
+DIRECT = PATTERN_STEPS["direct"]

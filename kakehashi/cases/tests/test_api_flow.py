@@ -8,49 +8,9 @@ import pytest
 from kakehashi.cases.models import Case, CaseEvent, CaseStatus
 from kakehashi.testing.factories import PersonFactory, make_eligible
 
-from .helpers import actor_for, evidence_for
+from .helpers import PATTERN_STEPS, actor_for, evidence_for
 
-PATTERNS = {
-    "direct": [
-        "employment_contract",
-        "coe_application",
-        "coe_decision",
-        "coe_sent",
-        "visa_application",
-        "visa_decision",
-        "landing",
-    ],
-    "via_center": [
-        "center_recruitment_contract",
-        "job_offer_submitted",
-        "job_offer_published",
-        "candidate_contact",
-        "employment_contract",
-        "coe_application",
-        "coe_decision",
-        "coe_sent",
-        "visa_application",
-        "visa_decision",
-        "landing",
-    ],
-    "via_agency": [
-        "agency_recruitment_contract",
-        "candidates_provided",
-        "employment_contract",
-        "center_registration",
-        "coe_application",
-        "coe_decision",
-        "coe_sent",
-        "visa_application",
-        "visa_decision",
-        "landing",
-    ],
-    "change_of_status": [
-        "employment_contract",
-        "change_of_status_application",
-        "change_of_status_decision",
-    ],
-}
+PATTERNS = PATTERN_STEPS
 
 
 @pytest.mark.parametrize("pattern", list(PATTERNS))

@@ -16,17 +16,8 @@ from kakehashi.cases import services
 from kakehashi.cases.models import Case
 from kakehashi.testing.factories import OrganizationFactory, PersonFactory, make_eligible
 
-from .helpers import actor_for, evidence_for
+from .helpers import DIRECT, actor_for, evidence_for
 
-DIRECT = [
-    "employment_contract",
-    "coe_application",
-    "coe_decision",
-    "coe_sent",
-    "visa_application",
-    "visa_decision",
-    "landing",
-]
 PATTERNS = ["direct", "via_center", "via_agency"]
 
 

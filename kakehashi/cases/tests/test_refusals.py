@@ -33,16 +33,6 @@ SEED_002 = "shared/seeds/002_"
 SEED_003 = "shared/seeds/003_"
 DOMAIN = "DOMAIN.md §6"
 
-DIRECT = [
-    "employment_contract",
-    "coe_application",
-    "coe_decision",
-    "coe_sent",
-    "visa_application",
-    "visa_decision",
-    "landing",
-]
-
 
 def today() -> datetime.date:
     return timezone.localdate()

@@ -9,41 +9,10 @@ import datetime
 from typing import Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from kakehashi.procedures import registry
-
-try:  # The case pages are written in parallel: stand in for their URL names until they exist.
-    import kakehashi.cases.urls  # noqa: F401
-except Exception:  # pragma: no cover - only while kakehashi/cases/urls.py is missing or broken
-    from django.contrib.auth import views as auth_views
-    from django.urls import include, path
-
-    from kakehashi.core import views as core_views
-
-    def _stub(request: Any, **kwargs: Any) -> HttpResponse:
-        return HttpResponse("")
-
-    urlpatterns = [
-        path("", core_views.home, name="home"),
-        path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-        path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-        path("i18n/", include("django.conf.urls.i18n")),
-        path(
-            "cases/",
-            include(
-                (
-                    [path("", _stub, name="list"), path("<int:case_id>/", _stub, name="detail")],
-                    "cases",
-                )
-            ),
-        ),
-        path("persons/", include("kakehashi.people.urls")),
-        path("procedures/", include("kakehashi.procedures.urls")),
-    ]
-    pytestmark = pytest.mark.urls(__name__)
 
 PERSONAS = ["hana", "vic", "ito", "mayu", "isao", "aida", "bakyt", "rustam", "sato", "nobody"]
 
