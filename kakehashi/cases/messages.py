@@ -28,6 +28,22 @@ MESSAGES: dict[str, Any] = {
         "%(deadline)s ended on %(due)s (counted from %(started)s). "
         "Record “%(redo)s” again to continue."
     ),
+    # An agency's certification changed while cases are open (MOC §7(3), §7(4)).
+    "agency_revoked": gettext_lazy(
+        "The ministry revoked the certification of %(agency)s on %(date)s (reason: %(reason)s). "
+        "It may no longer act as a sending agency: steps that need a certified agency are "
+        "refused. Steps already recorded stay valid; to continue, hire the person directly or "
+        "through another certified agency in a new case."
+    ),
+    "agency_suspended": gettext_lazy(
+        "The ministry suspended the certification of %(agency)s on %(date)s (reason: "
+        "%(reason)s). Until it is resumed, steps that need a certified agency are refused; "
+        "steps already recorded stay valid."
+    ),
+    "agency_expired": gettext_lazy(
+        "The certification of %(agency)s expired on %(date)s. Steps that need a certified "
+        "agency are refused until the ministry certifies it again."
+    ),
     # Patterns and parties
     "unknown_pattern": gettext_lazy("Unknown pattern. Choose one of: %(allowed)s."),
     "procedure_not_in_force": gettext_lazy("No procedure for %(country)s is in force on %(date)s."),

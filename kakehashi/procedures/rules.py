@@ -43,9 +43,10 @@ Rule = Callable[[RuleContext], list[Finding]]
 def certification_state_on(
     decisions: tuple[CertificationDecision, ...], day: datetime.date
 ) -> tuple[str, CertificationDecision | None]:
-    """The certification state on `day`: none, certified, suspended, revoked or expired,
-    with the decision that set it. Decisions are applied in date order; a certification
-    past its `valid_until` has expired even when no decision says so."""
+    """The certification state on `day`: none, applied, refused, certified, suspended,
+    revoked or expired, with the decision that set it. Decisions are applied in date order
+    (same-day ones in the order given); a certification past its `valid_until` has expired
+    even when no decision says so."""
     state, last, valid_until = "none", None, None
     for decision in sorted(decisions, key=lambda d: d.effective_on):
         if decision.effective_on > day:
@@ -55,6 +56,10 @@ def certification_state_on(
         elif decision.action == "resumed" and state == "suspended":
             state = "certified"
             valid_until = decision.valid_until or valid_until
+        elif decision.action == "applied" and state not in ("certified", "suspended"):
+            state = "applied"
+        elif decision.action == "refused" and state == "applied":
+            state = "refused"
         elif decision.action in ("suspended", "revoked", "expired"):
             if decision.action == "suspended" and state != "certified":
                 continue

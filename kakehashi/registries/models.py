@@ -9,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CertificationAction(models.TextChoices):
-    """Decisions of the sending country's ministry on an agency (MOC §7(1), §7(4))."""
+    """Steps in an agency's certification for a destination country: its application, and
+    the decisions of the sending country's ministry on it (MOC §7(1), §7(4))."""
 
+    APPLIED = "applied", _("Applied")
+    REFUSED = "refused", _("Refused")
     CERTIFIED = "certified", _("Certified")
     SUSPENDED = "suspended", _("Suspended")
     RESUMED = "resumed", _("Resumed")
@@ -34,6 +37,13 @@ class AgencyCertificationDecision(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
+    recorded_by_organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -55,6 +65,10 @@ class PlacementLicence(models.Model):
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
     countries = models.CharField(max_length=100, blank=True, help_text="ISO codes, comma-separated")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True, null=True)
 
     class Meta:
         ordering = ["holder_id", "valid_from"]
@@ -82,3 +96,91 @@ class FieldSuspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field_id} {self.starts_on}–{self.ends_on or ''}"
+
+
+class ImprovementOrder(models.Model):
+    """An improvement order (改善命令) to a receiving organization. Japan notifies Kyrgyzstan
+    (seed 003, MOC §6(3)); both sides publish it (§7(5))."""
+
+    receiving_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="improvement_orders"
+    )
+    order_number = models.CharField(_("order number"), max_length=60, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    summary = models.TextField(_("summary (published)"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.receiving_organization_id} {self.issued_on}"
+
+
+class SupportRegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SupportOrganizationRegistration(models.Model):
+    """A registered support organization (登録支援機関). Japan shares the list with
+    Kyrgyzstan (seed 003, MOC §6(3)), which publishes it (§7(5))."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="support_registrations"
+    )
+    registration_number = models.CharField(_("registration number"), max_length=40, unique=True)
+    registered_on = models.DateField(_("registered on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    languages = models.CharField(_("support languages"), max_length=200, blank=True)
+    status = models.CharField(
+        max_length=16,
+        choices=SupportRegistrationStatus.choices,
+        default=SupportRegistrationStatus.REGISTERED,
+    )
+    cancelled_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["registration_number"]
+
+    def __str__(self) -> str:
+        return self.registration_number
+
+
+class NoticeKind(models.TextChoices):
+    AGENCY_DECISION = "agency_decision", _("Sending agency certification decision")
+    IMPROVEMENT_ORDER = "improvement_order", _("Improvement order to a receiving organization")
+    SUPPORT_ORGANIZATIONS = "support_organizations", _("Registered support organizations list")
+    FIELD_SUSPENSION = "field_suspension", _("Suspension of acceptance in a field")
+
+
+class Notice(models.Model):
+    """What one contact point tells the other under the MOC (§6(1)–(3), §7(2), §7(4)),
+    written in the same transaction as the decision it reports."""
+
+    kind = models.CharField(max_length=32, choices=NoticeKind.choices)
+    from_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="notices_sent"
+    )
+    to_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="notices_received"
+    )
+    subject = models.CharField(max_length=300)
+    payload = models.JSONField(default=dict)
+    source = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["to_organization", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to_organization_id}"

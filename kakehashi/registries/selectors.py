@@ -1,0 +1,175 @@
+"""Reads of the MOC registries. Everything here is public information about organizations
+(no personal data) and can be asked for "as of" any past date."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from kakehashi.accounts.models import Organization, OrganizationKind
+from kakehashi.cases.models import Case, CaseStatus
+from kakehashi.procedures.facts import CertificationDecision
+from kakehashi.procedures.rules import certification_state_on
+
+from .models import (
+    AgencyCertificationDecision,
+    FieldSuspension,
+    ImprovementOrder,
+    Notice,
+    PlacementLicence,
+    SupportOrganizationRegistration,
+    SupportRegistrationStatus,
+)
+
+
+@dataclass(frozen=True)
+class AgencyEntry:
+    agency: Organization
+    state: str
+    since: datetime.date | None  # the date the state took effect
+    valid_until: datetime.date | None
+    certificate_number: str
+    last_changed_on: datetime.date | None  # effective date of the latest decision up to `on`
+    last_recorded_at: datetime.datetime | None
+    decisions: list[AgencyCertificationDecision]
+
+
+def agency_register(
+    on: datetime.date, *, destination: str = "JP", search: str = "", state: str = ""
+) -> list[AgencyEntry]:
+    """Every sending agency with its certification state on `on`, computed from the dated
+    history (MOC §6(1)–(2), §7(2)); decisions after `on` are ignored."""
+    decisions = Prefetch(
+        "certification_decisions",
+        queryset=AgencyCertificationDecision.objects.filter(
+            destination_country=destination, effective_on__lte=on
+        ).order_by("effective_on", "id"),
+        to_attr="decisions_until",
+    )
+    agencies = Organization.objects.filter(kind=OrganizationKind.SENDING_AGENCY).prefetch_related(
+        decisions
+    )
+    for word in search.split():
+        agencies = agencies.filter(
+            Q(name_en__icontains=word) | Q(name_local__icontains=word) | Q(name_ja__icontains=word)
+        )
+    entries = []
+    for agency in agencies.order_by("name_en"):
+        rows: list[AgencyCertificationDecision] = agency.decisions_until
+        facts = tuple(
+            CertificationDecision(
+                action=d.action, effective_on=d.effective_on, valid_until=d.valid_until
+            )
+            for d in rows
+        )
+        current, decided = certification_state_on(facts, on)
+        certified = next((d for d in reversed(rows) if d.action == "certified"), None)
+        last = rows[-1] if rows else None
+        since = decided.effective_on if decided else None
+        if (
+            current == "expired"
+            and certified
+            and certified.valid_until
+            and (not decided or decided.action != "expired")
+        ):
+            since = certified.valid_until + datetime.timedelta(days=1)
+        if state and current != state:
+            continue
+        entries.append(
+            AgencyEntry(
+                agency=agency,
+                state=current,
+                since=since,
+                valid_until=certified.valid_until if certified else None,
+                certificate_number=certified.certificate_number if certified else "",
+                last_changed_on=last.effective_on if last else None,
+                last_recorded_at=last.recorded_at if last else None,
+                decisions=rows,
+            )
+        )
+    return entries
+
+
+def agency_history(
+    agency_id: int, destination: str = "JP"
+) -> QuerySet[AgencyCertificationDecision]:
+    return (
+        AgencyCertificationDecision.objects.filter(
+            agency_id=agency_id, destination_country=destination
+        )
+        .select_related("agency", "recorded_by_organization")
+        .order_by("effective_on", "id")
+    )
+
+
+def revocations(on: datetime.date) -> QuerySet[AgencyCertificationDecision]:
+    return (
+        AgencyCertificationDecision.objects.filter(action="revoked", effective_on__lte=on)
+        .select_related("agency")
+        .order_by("-effective_on", "-id")
+    )
+
+
+def improvement_orders(on: datetime.date) -> QuerySet[ImprovementOrder]:
+    return ImprovementOrder.objects.filter(issued_on__lte=on).select_related(
+        "receiving_organization"
+    )
+
+
+def support_organizations(on: datetime.date) -> QuerySet[SupportOrganizationRegistration]:
+    """Registrations in force on `on`: registered by then, not cancelled by then, not expired."""
+    return (
+        SupportOrganizationRegistration.objects.filter(registered_on__lte=on)
+        .exclude(status=SupportRegistrationStatus.CANCELLED, cancelled_on__lte=on)
+        .exclude(valid_until__lt=on)
+        .select_related("organization")
+    )
+
+
+def field_suspensions(
+    on: datetime.date, *, include_past: bool = False
+) -> QuerySet[FieldSuspension]:
+    qs = FieldSuspension.objects.filter(starts_on__lte=on).select_related("field")
+    if not include_past:
+        qs = qs.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    return qs.order_by("-starts_on", "-id")
+
+
+def placement_licences(on: datetime.date) -> QuerySet[PlacementLicence]:
+    return (
+        PlacementLicence.objects.filter(valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .select_related("holder")
+    )
+
+
+# Steps after the COE (or the change-of-status application): a field suspension does not
+# stop these cases, but Japan handles them case by case (MOC §8).
+PAST_COE_STEPS = (
+    "coe_sent",
+    "visa_application",
+    "visa_decision",
+    "landing",
+    "change_of_status_decision",
+)
+
+
+def cases_for_suspension_review(suspension: FieldSuspension) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(
+            field=suspension.field, status=CaseStatus.OPEN, current_step__in=PAST_COE_STEPS
+        )
+        .select_related("receiving_organization", "sending_agency")
+        .order_by("id")
+    )
+
+
+def notices_for(user: Any) -> QuerySet[Notice]:
+    from kakehashi.accounts.selectors import organization_ids_of
+
+    return Notice.objects.filter(to_organization_id__in=organization_ids_of(user)).select_related(
+        "from_organization", "to_organization"
+    )
