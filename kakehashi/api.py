@@ -99,5 +99,9 @@ def _register_routers() -> None:
     api.add_router("/fields", fields)
     api.add_router("/cases", cases)
 
+    from kakehashi.registries.api import router as registries
+
+    api.add_router("/registries", registries)
+
 
 _register_routers()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from kakehashi.accounts.models import Organization, OrganizationKind, User
 from kakehashi.accounts.selectors import memberships_of
 from kakehashi.cases.models import Case, CaseEvent, CaseFlag, CaseStatus, EventKind
-from kakehashi.core.errors import InvalidInput, NotAllowed, Problem, RuleRefused
+from kakehashi.core.errors import InvalidInput, NotAllowed, NotFound, Problem, RuleRefused
 from kakehashi.procedures.facts import CertificationDecision
 from kakehashi.procedures.rules import SEED_003, certification_state_on
 from kakehashi.reference.models import Field
@@ -569,3 +569,21 @@ def placement_licence_record(
         countries=countries.strip().upper(),
         recorded_by=actor,
     )
+
+
+@transaction.atomic
+def notice_acknowledge(*, actor: User, notice_id: int) -> Notice:
+    """The receiving contact point marks a notice as read (once; later calls change nothing)."""
+    org_ids = {m.organization_id for m in memberships_of(actor) if m.can_act}
+    notice = (
+        Notice.objects.select_for_update()
+        .filter(pk=notice_id, to_organization_id__in=org_ids)
+        .first()
+    )
+    if notice is None:
+        raise NotFound("notice")
+    if notice.acknowledged_at is None:
+        notice.acknowledged_at = timezone.now()
+        notice.acknowledged_by = actor
+        notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    return notice
