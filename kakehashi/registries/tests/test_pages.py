@@ -1,0 +1,136 @@
+"""Registry pages: the ministry decides in the browser, Japan records its registries, both
+read their notices; each form shows errors next to its fields and writes nothing then."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from kakehashi.registries.models import (
+    AgencyCertificationDecision,
+    FieldSuspension,
+    ImprovementOrder,
+    Notice,
+)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("persona", ["hana", "aida", "isao", "bakyt", "mayu"])
+def test_every_signed_in_user_reads_the_registers(world, persona):
+    response = client_for(world.user(persona)).get("/registries/")
+    assert response.status_code == 200
+    assert world.agency.name_en in response.content.decode()
+
+
+def test_signed_out_visitors_go_to_sign_in(db):
+    assert Client().get("/registries/")["Location"].startswith("/accounts/login/")
+
+
+def test_only_the_ministry_sees_the_decision_form(world):
+    url = f"/registries/agencies/{world.agency.pk}/"
+    assert 'action="/registries/agencies/' in client_for(world.aida).get(url).content.decode()
+    for persona in ("hana", "isao", "bakyt"):
+        assert "/decide/" not in client_for(world.user(persona)).get(url).content.decode()
+
+
+def test_the_ministry_revokes_an_agency_in_the_page(world):
+    response = client_for(world.aida).post(
+        f"/registries/agencies/{world.agency.pk}/decide/",
+        {"action": "revoked", "reason": "Deposits collected"},
+    )
+    assert response.status_code == 302
+    assert (
+        AgencyCertificationDecision.objects.filter(agency=world.agency, action="revoked").count()
+        == 1
+    )
+    inbox = client_for(world.isao).get("/registries/").content.decode()
+    assert "Ala-Too Bridge" in inbox
+    assert Notice.objects.filter(to_organization=world.isa, kind="agency_decision").count() == 1
+
+
+def test_a_revocation_without_reason_shows_the_error_next_to_the_field(world):
+    response = client_for(world.aida).post(
+        f"/registries/agencies/{world.agency.pk}/decide/", {"action": "revoked"}
+    )
+    assert response.status_code == 422
+    assert 'id="id_reason_error"' in response.content.decode()
+    assert not AgencyCertificationDecision.objects.filter(action="revoked").exists()
+
+
+def test_someone_else_posting_a_decision_is_refused(world):
+    response = client_for(world.hana).post(
+        f"/registries/agencies/{world.agency.pk}/decide/", {"action": "revoked", "reason": "x"}
+    )
+    assert response.status_code == 302
+    assert not AgencyCertificationDecision.objects.filter(action="revoked").exists()
+
+
+def test_an_uncertified_agency_applies_in_the_page(world):
+    url = f"/registries/agencies/{world.rogue_agency.pk}/"
+    assert "/apply/" in client_for(world.rustam).get(url).content.decode()
+    assert "/apply/" not in client_for(world.bakyt).get(url).content.decode()
+    client_for(world.rustam).post(f"{url}apply/")
+    assert AgencyCertificationDecision.objects.filter(
+        agency=world.rogue_agency, action="applied"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("isao", 200), ("aida", 404), ("hana", 404), ("mayu", 404)]
+)
+def test_only_japans_contact_point_gets_the_japan_page(world, persona, status):
+    assert client_for(world.user(persona)).get("/registries/japan/").status_code == status
+
+
+def test_japan_records_an_order_and_a_suspension_in_the_page(world):
+    client = client_for(world.isao)
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        "/registries/japan/",
+        {
+            "form": "order",
+            "order-receiving_organization_id": world.osaka_metal.pk,
+            "order-issued_on": today,
+            "order-summary": "Wages below the contract",
+        },
+    )
+    assert response.status_code == 302
+    assert ImprovementOrder.objects.filter(receiving_organization=world.osaka_metal).count() == 1
+    response = client.post(
+        "/registries/japan/",
+        {
+            "form": "suspension",
+            "suspension-field": "fishery",
+            "suspension-starts_on": today,
+            "suspension-reason": "",
+        },
+    )
+    assert response.status_code == 422
+    assert 'id="id_suspension-reason_error"' in response.content.decode()
+    assert not FieldSuspension.objects.exists()
+    notices = client_for(world.aida).get("/registries/").content.decode()
+    assert "Osaka Metal" in notices
+
+
+def test_a_notice_is_marked_read_only_by_its_recipient(world):
+    client_for(world.aida).post(
+        f"/registries/agencies/{world.agency.pk}/decide/",
+        {"action": "suspended", "reason": "Inquiry"},
+    )
+    notice = Notice.objects.get(to_organization=world.isa)
+    assert (
+        client_for(world.aida).post(f"/registries/notices/{notice.pk}/acknowledge/").status_code
+        == 404
+    )
+    assert (
+        client_for(world.isao).post(f"/registries/notices/{notice.pk}/acknowledge/").status_code
+        == 302
+    )
+    notice.refresh_from_db()
+    assert notice.acknowledged_by == world.isao
