@@ -19,7 +19,7 @@ from kakehashi.cases.services import case_complete_step, case_create
 from kakehashi.people.models import Person, TestKind, TestResult
 from kakehashi.reference.models import BusinessCategory
 from kakehashi.reference.services import reference_data_load
-from kakehashi.registries.models import AgencyCertificationDecision, CertificationAction
+from kakehashi.registries import services as registry_services
 
 DEMO_PASSWORD = "kakehashi-demo"
 K = OrganizationKind
@@ -295,6 +295,80 @@ def _walk(
         )
 
 
+def _registries(
+    orgs: dict[str, Organization], users: dict[str, User], today: datetime.date
+) -> None:
+    """The MOC registries, recorded through their services (so notices go out too)."""
+    record = registry_services.agency_decision_record
+    record(
+        actor=users["aida"],
+        agency_id=orgs["agency"].pk,
+        action="certified",
+        effective_on=datetime.date(2024, 3, 1),
+        valid_until=datetime.date(2029, 2, 28),
+        certificate_number="MLSM-JP-017",
+    )
+    # An agency certified, suspended, then revoked: the public register shows its history.
+    revoked = _org(
+        "issyk",
+        kind=K.SENDING_AGENCY,
+        name_en="Issyk-Kul Workforce (fictional)",
+        name_local="Ысык-Көл Жумушчу Күчү (ойдон чыгарылган)",
+        country="KG",
+    )
+    record(
+        actor=users["aida"],
+        agency_id=revoked.pk,
+        action="certified",
+        effective_on=datetime.date(2024, 5, 1),
+        valid_until=datetime.date(2029, 4, 30),
+        certificate_number="MLSM-JP-022",
+    )
+    record(
+        actor=users["aida"],
+        agency_id=revoked.pk,
+        action="suspended",
+        effective_on=today - datetime.timedelta(days=90),
+        reason="Inquiry into fees charged to candidates (MOC §4(1)(e))",
+    )
+    record(
+        actor=users["aida"],
+        agency_id=revoked.pk,
+        action="revoked",
+        effective_on=today - datetime.timedelta(days=30),
+        reason="Collected deposits from candidates' families (MOC §4(1)(a))",
+    )
+    # Fast Visa has applied and waits for the ministry's examination.
+    record(
+        actor=users["rustam"],
+        agency_id=orgs["rogue"].pk,
+        action="applied",
+        effective_on=today - datetime.timedelta(days=7),
+    )
+    joetsu = _org(
+        "joetsu",
+        kind=K.RECEIVING_ORGANIZATION,
+        name_en="Joetsu Foods (fictional)",
+        name_ja="上越フーズ株式会社（架空）",
+        country="JP",
+    )
+    registry_services.improvement_order_record(
+        actor=users["isao"],
+        receiving_organization_id=joetsu.pk,
+        issued_on=today - datetime.timedelta(days=60),
+        order_number="DEMO-2026-004",
+        summary="Support plan not carried out (no regular interviews); overtime unpaid.",
+    )
+    registry_services.support_registration_record(
+        actor=users["isao"],
+        organization_id=orgs["support"].pk,
+        registration_number="23登-012345",
+        registered_on=datetime.date(2023, 4, 1),
+        valid_until=datetime.date(2028, 3, 31),
+        languages="ja, ky, ru, en",
+    )
+
+
 @transaction.atomic
 def load_demo() -> list[DemoUser]:
     """Create the demo world once; a second run changes nothing."""
@@ -308,14 +382,7 @@ def load_demo() -> list[DemoUser]:
         return demo_users
 
     today = timezone.localdate()
-    AgencyCertificationDecision.objects.create(
-        agency=orgs["agency"],
-        action=CertificationAction.CERTIFIED,
-        effective_on=datetime.date(2024, 3, 1),
-        valid_until=datetime.date(2029, 2, 28),
-        certificate_number="MLSM-JP-017",
-        recorded_by=users["aida"],
-    )
+    _registries(orgs, users, today)
     born = datetime.date(1999, 5, 14)
     care, it, factory = orgs["care"], orgs["it"], orgs["factory"]
 
