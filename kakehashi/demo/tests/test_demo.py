@@ -1,0 +1,70 @@
+"""The demo is the product's front door: it loads, loads again without duplicating, and
+shows what it promises (every pattern at different steps, an expired COE, a placement
+flag, a blocked candidate, a revoked agency, one demo account per role)."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from kakehashi.accounts.models import User
+from kakehashi.cases.models import Case, CaseFlag
+from kakehashi.cases.selectors import case_evaluation
+from kakehashi.people.models import Person
+from kakehashi.registries.selectors import agency_register
+
+
+@pytest.fixture
+def demo(db):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_prints_every_account_and_how_to_get_a_token(demo):
+    for username in ("mayu", "hana", "ito", "kenji", "isao", "aida", "bakyt", "rustam", "sato"):
+        assert f"  {username} " in demo
+        assert User.objects.get(username=username).check_password("kakehashi-demo")
+    assert "issue_api_token" in demo
+    assert "/api/v1/docs" in demo
+
+
+def test_loading_twice_changes_nothing(demo):
+    counts = (Case.objects.count(), Person.objects.count(), User.objects.count())
+    call_command("load_demo", stdout=StringIO())
+    assert (Case.objects.count(), Person.objects.count(), User.objects.count()) == counts
+
+
+def test_every_pattern_is_shown_at_different_steps(demo):
+    assert set(Case.objects.values_list("pattern", flat=True)) == {
+        "direct",
+        "via_center",
+        "via_agency",
+        "change_of_status",
+    }
+    assert Case.objects.filter(status="completed").count() == 1
+    assert Case.objects.filter(status="open").values("current_step").distinct().count() >= 5
+
+
+def test_the_demo_shows_an_expired_coe_a_flag_and_a_blocked_candidate(demo):
+    expired = [
+        c
+        for c in Case.objects.filter(status="open")
+        if any(d.expired for d in case_evaluation(c).deadlines)
+    ]
+    assert len(expired) == 1
+    assert CaseFlag.objects.filter(code="unlicensed_placement").count() == 1
+    blocked = Case.objects.get(person__family_name="NEPOLNOV")
+    state = case_evaluation(blocked).state("coe_application")
+    assert state.status == "blocked"
+    assert "japanese_test_missing" in [f.code for f in state.blockers]
+
+
+def test_the_registers_show_a_certified_a_revoked_and_an_applying_agency(demo):
+    states = {e.agency.name_en: e.state for e in agency_register(timezone.localdate())}
+    assert states["Ala-Too Bridge Recruitment (fictional)"] == "certified"
+    assert states["Issyk-Kul Workforce (fictional)"] == "revoked"
+    assert states["Fast Visa Bishkek (fictional, not certified)"] == "applied"
