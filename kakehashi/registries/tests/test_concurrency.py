@@ -1,0 +1,89 @@
+"""Two ministry officers deciding on the same agency at the same moment: the state check and
+the write must not interleave, or both decisions pass the check against the old state
+(two revocations, each flagging the open cases and notifying Japan).
+
+These tests commit for real (transaction=True): each thread has its own connection, as two
+web requests would. A short pause is put between the state check and the write, so that
+without a lock both threads read the state before either writes."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from kakehashi.accounts.models import User
+from kakehashi.cases.models import CaseFlag
+from kakehashi.core.errors import RuleRefused
+from kakehashi.registries import services
+from kakehashi.registries.models import AgencyCertificationDecision, Notice
+
+from .helpers import member, open_case
+
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def race(user_ids: list[int], agency_id: int, action: str, reason: str) -> list[Any]:
+    barrier = threading.Barrier(len(user_ids))
+    outcomes: list[Any] = [None] * len(user_ids)
+
+    def run(index: int, user_id: int) -> None:
+        try:
+            actor = User.objects.get(pk=user_id)
+            barrier.wait(timeout=30)
+            outcomes[index] = services.agency_decision_record(
+                actor=actor, agency_id=agency_id, action=action, reason=reason
+            )
+        except BaseException as exc:  # reported by the test, whatever it is
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, u)) for i, u in enumerate(user_ids)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread is stuck (lock not released?)"
+    return outcomes
+
+
+@pytest.mark.xfail(
+    ON_POSTGRESQL,
+    strict=True,
+    reason=(
+        "BUG: agency_decision_record reads the agency's state and writes the decision "
+        "without locking anything (no select_for_update on the agency), so on PostgreSQL "
+        "two simultaneous revocations both pass the transition check: two 'revoked' "
+        "decisions, every open case flagged twice, Japan notified twice. (SQLite's "
+        "IMMEDIATE transactions serialize the writers, which hides it there.)"
+    ),
+)
+@pytest.mark.django_db(transaction=True)
+def test_only_one_of_two_simultaneous_revocations_succeeds(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gulnara = member("gulnara", world.center)
+    case = open_case(world, "via_agency", world.agency)
+    create = AgencyCertificationDecision.objects.create
+
+    def slow_create(**fields: Any) -> Any:
+        time.sleep(0.5)  # after the state check, before the write
+        return create(**fields)
+
+    monkeypatch.setattr(AgencyCertificationDecision.objects, "create", slow_create)
+
+    outcomes = race([world.aida.pk, gulnara.pk], world.agency.pk, "revoked", "Forged documents")
+
+    decisions = [o for o in outcomes if isinstance(o, AgencyCertificationDecision)]
+    refusals = [o for o in outcomes if isinstance(o, RuleRefused)]
+    assert len(decisions) == 1, outcomes
+    assert len(refusals) == 1, outcomes
+    assert refusals[0].code == "transition_not_allowed"
+    assert AgencyCertificationDecision.objects.filter(action="revoked").count() == 1
+    assert CaseFlag.objects.filter(case=case, code="agency_revoked").count() == 1
+    assert Notice.objects.count() == 1
