@@ -40,36 +40,64 @@ Rule = Callable[[RuleContext], list[Finding]]
 # --- Sending agency certification (MOC §7(1), §7(4); seed 002 3(1)) -----------------
 
 
-def certification_state_on(
+@dataclass(frozen=True)
+class Certification:
+    """An agency's certification on a date: its state, the decision that set it, the date
+    the state began, and the end of the validity in force (if any)."""
+
+    state: str
+    decision: CertificationDecision | None = None
+    since: datetime.date | None = None
+    valid_until: datetime.date | None = None
+
+
+def certification_on(
     decisions: tuple[CertificationDecision, ...], day: datetime.date
-) -> tuple[str, CertificationDecision | None]:
-    """The certification state on `day`: none, applied, refused, certified, suspended,
-    revoked or expired, with the decision that set it. Decisions are applied in date order
-    (same-day ones in the order given); a certification past its `valid_until` has expired
-    even when no decision says so."""
-    state, last, valid_until = "none", None, None
+) -> Certification:
+    """Replay the decisions that took effect up to `day`, in date order (same-day ones in
+    the order given). A certification (suspended or not) lapses the day after its
+    `valid_until`, whether or not an expiry is recorded; a later decision sees it lapsed."""
+    state, last, since, valid_until = "none", None, None, None
+
+    def lapse(at: datetime.date) -> None:
+        nonlocal state, since
+        if state in ("certified", "suspended") and valid_until is not None and at > valid_until:
+            state, since = "expired", valid_until + datetime.timedelta(days=1)
+
     for decision in sorted(decisions, key=lambda d: d.effective_on):
         if decision.effective_on > day:
             break
-        if decision.action == "certified":
+        lapse(decision.effective_on)
+        action = decision.action
+        if action == "certified":
             state, valid_until = "certified", decision.valid_until
-        elif decision.action == "resumed" and state == "suspended":
+        elif action == "resumed" and state == "suspended":
             state = "certified"
             valid_until = decision.valid_until or valid_until
-        elif decision.action == "applied" and state not in ("certified", "suspended"):
+        elif action == "applied" and state not in ("certified", "suspended"):
             state = "applied"
-        elif decision.action == "refused" and state == "applied":
+        elif action == "refused" and state == "applied":
             state = "refused"
-        elif decision.action in ("suspended", "revoked", "expired"):
-            if decision.action == "suspended" and state != "certified":
-                continue
-            state = decision.action
+        elif action == "suspended" and state == "certified":
+            state = "suspended"
+        elif action == "revoked" and state in ("certified", "suspended"):
+            state = "revoked"
+        elif action == "expired" and state in ("certified", "suspended", "expired"):
+            state = "expired"
         else:
             continue
-        last = decision
-    if state == "certified" and valid_until is not None and day > valid_until:
-        return "expired", last
-    return state, last
+        last, since = decision, decision.effective_on
+    lapse(day)
+    return Certification(state=state, decision=last, since=since, valid_until=valid_until)
+
+
+def certification_state_on(
+    decisions: tuple[CertificationDecision, ...], day: datetime.date
+) -> tuple[str, CertificationDecision | None]:
+    """The certification state on `day` (none, applied, refused, certified, suspended,
+    revoked or expired) with the decision that set it; see certification_on."""
+    result = certification_on(decisions, day)
+    return result.state, result.decision
 
 
 def agency_certified(ctx: RuleContext) -> list[Finding]:

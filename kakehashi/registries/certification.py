@@ -14,7 +14,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "suspended": frozenset({"certified"}),
     "resumed": frozenset({"suspended"}),
     "revoked": frozenset({"certified", "suspended"}),
-    "expired": frozenset({"certified"}),
+    # A lapsed validity already reads as "expired"; recording it is still allowed once.
+    "expired": frozenset({"certified", "expired"}),
 }
 
 # Decisions that need a reason given (and published with a revocation).

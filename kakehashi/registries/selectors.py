@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.cases.models import Case, CaseStatus
 from kakehashi.procedures.facts import CertificationDecision
-from kakehashi.procedures.rules import certification_state_on
+from kakehashi.procedures.rules import certification_on
 
 from .models import (
     AgencyCertificationDecision,
@@ -65,25 +65,17 @@ def agency_register(
             )
             for d in rows
         )
-        current, decided = certification_state_on(facts, on)
+        result = certification_on(facts, on)
         certified = next((d for d in reversed(rows) if d.action == "certified"), None)
         last = rows[-1] if rows else None
-        since = decided.effective_on if decided else None
-        if (
-            current == "expired"
-            and certified
-            and certified.valid_until
-            and (not decided or decided.action != "expired")
-        ):
-            since = certified.valid_until + datetime.timedelta(days=1)
-        if state and current != state:
+        if state and result.state != state:
             continue
         entries.append(
             AgencyEntry(
                 agency=agency,
-                state=current,
-                since=since,
-                valid_until=certified.valid_until if certified else None,
+                state=result.state,
+                since=result.since,
+                valid_until=result.valid_until,
                 certificate_number=certified.certificate_number if certified else "",
                 last_changed_on=last.effective_on if last else None,
                 last_recorded_at=last.recorded_at if last else None,

@@ -181,7 +181,12 @@ def agency_decision_record(
     action; decisions are recorded in date order and never in the future. Japan's contact
     point is notified (MOC §7(2), §7(4)); open cases with the agency are flagged or cleared."""
     problems: list[Problem] = []
-    agency = Organization.objects.filter(pk=agency_id, kind=OrganizationKind.SENDING_AGENCY).first()
+    # Lock the agency: two decisions on one agency are recorded one after the other.
+    agency = (
+        Organization.objects.select_for_update()
+        .filter(pk=agency_id, kind=OrganizationKind.SENDING_AGENCY)
+        .first()
+    )
     if agency is None:
         raise InvalidInput([Problem("not_found", _("No such sending agency."), field="agency_id")])
     if action not in ALLOWED_FROM:
@@ -195,8 +200,15 @@ def agency_decision_record(
             ]
         )
     if action in AGENCY_ACTIONS:
-        org = _acting_org(actor, OrganizationKind.SENDING_AGENCY)
-        if org is None or org.pk != agency.pk:
+        org = next(
+            (
+                m.organization
+                for m in memberships_of(actor)
+                if m.can_act and m.organization_id == agency.pk
+            ),
+            None,
+        )
+        if org is None:
             raise NotAllowed(_("Only the agency itself can apply for certification."))
     else:
         org = _require(
@@ -255,7 +267,8 @@ def agency_decision_record(
             ]
         )
     state, _decision = agency_state_on(agency, effective, destination_country)
-    if state not in ALLOWED_FROM[action]:
+    already_recorded = action == "expired" and last is not None and last.action == "expired"
+    if state not in ALLOWED_FROM[action] or already_recorded:
         raise RuleRefused(
             [
                 Problem(

@@ -112,11 +112,15 @@ def test_valid_until_passing_without_a_recorded_expiry_shows_expired_from_the_ne
     assert [e.agency for e in selectors.agency_register(today(), state="expired")] == [agency]
 
 
-def test_a_suspension_that_outlives_valid_until_still_reads_suspended(world: Any) -> None:
+def test_a_suspension_that_outlives_valid_until_reads_expired_after_it(world: Any) -> None:
+    """The validity ends whether or not the certification is suspended at the time."""
     agency = sending_agency("Chui Staffing")
     decide(world.aida, agency, "certified", day(-50), valid_until=day(-20))
     decide(world.aida, agency, "suspended", day(-30), reason="Under investigation")
-    assert entry_for(agency, day(-10)).state == "suspended"
+    assert entry_for(agency, day(-20)).state == "suspended"
+    expired = entry_for(agency, day(-10))
+    assert expired.state == "expired"
+    assert expired.since == day(-19)
 
 
 def test_revocations_are_listed_as_of_their_date(world: Any, bishkek: Any) -> None:
@@ -248,14 +252,6 @@ def test_placement_licences_in_force_on_a_date(world: Any, offset: int, listed: 
     assert numbers == listed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: agency_register takes valid_until (and the expiry date) from the last "
-        "'certified' decision only, while certification_state_on (and the service) honour "
-        "a new valid_until given with 'resumed': the register publishes the old end date"
-    ),
-)
 def test_a_resumption_with_a_new_validity_is_what_the_register_publishes(world: Any) -> None:
     agency = sending_agency("Batken Works")
     decide(world.aida, agency, "certified", day(-50), valid_until=day(100))

@@ -138,15 +138,6 @@ def test_a_certification_past_its_validity_reads_as_expired_without_a_recorded_d
     assert state_of(rogue) == "expired"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: agency_expiries_record records the expiry on valid_until+1, but on that day "
-        "certification_state_on already answers 'expired' while ALLOWED_FROM['expired'] is "
-        "{'certified'}, so agency_decision_record refuses it with transition_not_allowed: "
-        "no expiry can ever be recorded (and no agency_expired flag or notice is sent)"
-    ),
-)
 def test_agency_expiries_record_records_the_expiry_the_day_after_valid_until(
     world: Any,
 ) -> None:
@@ -171,15 +162,6 @@ def test_agency_expiries_record_leaves_valid_certifications_alone(world: Any) ->
     assert counts() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: certification_state_on keeps the internal state 'certified' after valid_until "
-        "(expiry is only applied at the end), so an 'applied' decision recorded after a "
-        "lapse (allowed: the state is 'expired' then) is skipped on replay; the register "
-        "keeps saying 'expired' and the ministry cannot refuse the new application"
-    ),
-)
 def test_an_agency_whose_certification_lapsed_can_apply_again_and_be_refused(
     world: Any,
 ) -> None:

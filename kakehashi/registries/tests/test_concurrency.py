@@ -52,17 +52,6 @@ def race(user_ids: list[int], agency_id: int, action: str, reason: str) -> list[
     return outcomes
 
 
-@pytest.mark.xfail(
-    ON_POSTGRESQL,
-    strict=True,
-    reason=(
-        "BUG: agency_decision_record reads the agency's state and writes the decision "
-        "without locking anything (no select_for_update on the agency), so on PostgreSQL "
-        "two simultaneous revocations both pass the transition check: two 'revoked' "
-        "decisions, every open case flagged twice, Japan notified twice. (SQLite's "
-        "IMMEDIATE transactions serialize the writers, which hides it there.)"
-    ),
-)
 @pytest.mark.django_db(transaction=True)
 def test_only_one_of_two_simultaneous_revocations_succeeds(
     world: Any, monkeypatch: pytest.MonkeyPatch

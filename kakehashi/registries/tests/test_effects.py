@@ -444,15 +444,6 @@ def test_a_placement_licence_sends_no_notice(world: Any) -> None:
 # --- Expiry ---------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: agency_expiries_record cannot record an expiry (agency_decision_record refuses "
-        "'expired' with transition_not_allowed on valid_until+1, where the computed state is "
-        "already 'expired'), so open cases never get the agency_expired flag and Japan is "
-        "never told"
-    ),
-)
 def test_an_expiry_flags_the_open_cases_and_tells_japan(world: Any) -> None:
     agency = sending_agency("Karakol Link")
     decide(world.aida, agency, "certified", day(-60), valid_until=day(30))
@@ -470,15 +461,6 @@ def test_an_expiry_flags_the_open_cases_and_tells_japan(world: Any) -> None:
     assert notice.payload["action"] == "expired"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a certification whose valid_until passed during a suspension can still be "
-        "'resumed' (ALLOWED_FROM checks the computed state, which stays 'suspended'); the "
-        "resumption clears the agency_suspended flags although the agency is now 'expired', "
-        "so its open cases carry no warning while it may not act"
-    ),
-)
 def test_resuming_a_certification_that_ended_during_the_suspension_leaves_cases_warned(
     world: Any,
 ) -> None:

@@ -150,14 +150,6 @@ def test_the_agency_cannot_decide_on_its_own_application(world: Any) -> None:
     assert state_of(world.rogue_agency) == "applied"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: agency_decision_record takes the FIRST sending agency the applicant acts for "
-        "(_acting_org) and compares it with the agency applied for, so staff of two "
-        "agencies can apply for only one of them (the other gets NotAllowed)"
-    ),
-)
 def test_staff_of_two_agencies_can_apply_for_either(world: Any) -> None:
     first, second = sending_agency("Naryn Labour"), sending_agency("Osh Careers")
     almaz = member("almaz", first)
