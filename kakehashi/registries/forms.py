@@ -57,6 +57,19 @@ class SupportRegistrationForm(AccessibleForm):
     languages = forms.CharField(label=_("Support languages"), required=False, max_length=200)
 
 
+class PlacementLicenceForm(AccessibleForm):
+    holder_id = forms.ChoiceField(label=_("Licence holder"))
+    licence_number = forms.CharField(label=_("Licence number"), max_length=40)
+    valid_from = forms.CharField(label=_("Valid from"), widget=DATE)
+    valid_until = forms.CharField(label=_("Valid until"), widget=DATE, required=False)
+    countries = forms.CharField(
+        label=_("Countries covered"),
+        required=False,
+        max_length=100,
+        help_text=_("Two-letter codes, e.g. KG."),
+    )
+
+
 class FieldSuspensionForm(AccessibleForm):
     field = forms.ChoiceField(label=_("Field"))
     starts_on = forms.CharField(label=_("From"), widget=DATE)

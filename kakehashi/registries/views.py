@@ -23,7 +23,13 @@ from kakehashi.core.forms import AccessibleForm, apply_problems
 from kakehashi.reference.models import Field
 
 from . import selectors, services
-from .forms import DecisionForm, FieldSuspensionForm, ImprovementOrderForm, SupportRegistrationForm
+from .forms import (
+    DecisionForm,
+    FieldSuspensionForm,
+    ImprovementOrderForm,
+    PlacementLicenceForm,
+    SupportRegistrationForm,
+)
 
 
 def _acts_as(user: Any, kind: str, country: str | None = None) -> Organization | None:
@@ -134,6 +140,7 @@ def _japan_forms(post: Any = None) -> dict[str, AccessibleForm]:
         "order": ImprovementOrderForm(post, prefix="order"),
         "support": SupportRegistrationForm(post, prefix="support"),
         "suspension": FieldSuspensionForm(post, prefix="suspension"),
+        "licence": PlacementLicenceForm(post, prefix="licence"),
     }
     receiving = Organization.objects.filter(kind=OrganizationKind.RECEIVING_ORGANIZATION).order_by(
         "name_en"
@@ -145,6 +152,12 @@ def _japan_forms(post: Any = None) -> dict[str, AccessibleForm]:
         ("order", "receiving_organization_id"): [(o.pk, o.display_name) for o in receiving],
         ("support", "organization_id"): [(o.pk, o.display_name) for o in support],
         ("suspension", "field"): [(f.code, f.display_name) for f in Field.objects.all()],
+        ("licence", "holder_id"): [
+            (o.pk, o.display_name)
+            for o in Organization.objects.filter(
+                kind__in=[OrganizationKind.SENDING_AGENCY, OrganizationKind.RECEIVING_ORGANIZATION]
+            ).order_by("name_en")
+        ],
     }
     for (form, name), options in choices.items():
         cast(ChoiceField, forms[form].fields[name]).choices = [("", "—"), *options]
@@ -184,6 +197,15 @@ def japan_view(request: HttpRequest) -> HttpResponse:
                     valid_until=raw["valid_until"] or None,
                     languages=raw["languages"],
                 )
+            elif which == "licence":
+                services.placement_licence_record(
+                    actor=request.user,  # type: ignore[arg-type]
+                    holder_id=int(raw["holder_id"] or 0),
+                    licence_number=raw["licence_number"],
+                    valid_from=raw["valid_from"],
+                    valid_until=raw["valid_until"] or None,
+                    countries=raw["countries"],
+                )
             else:
                 services.field_suspension_record(
                     actor=request.user,  # type: ignore[arg-type]
@@ -206,6 +228,7 @@ def japan_view(request: HttpRequest) -> HttpResponse:
         "orders": selectors.improvement_orders(today),
         "support": selectors.support_organizations(today),
         "suspensions": selectors.field_suspensions(today, include_past=True),
+        "licences": selectors.placement_licences(today),
     }
     return render(request, "registries/japan.html", context, status=status)
 

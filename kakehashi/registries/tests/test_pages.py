@@ -134,3 +134,32 @@ def test_a_notice_is_marked_read_only_by_its_recipient(world):
     )
     notice.refresh_from_db()
     assert notice.acknowledged_by == world.isao
+
+
+def test_japan_records_a_placement_licence_and_the_flag_uses_it(world):
+    from kakehashi.registries.models import PlacementLicence
+
+    response = client_for(world.isao).post(
+        "/registries/japan/",
+        {
+            "form": "licence",
+            "licence-holder_id": world.agency.pk,
+            "licence-licence_number": "13-ユ-123456",
+            "licence-valid_from": "2024-01-01",
+            "licence-countries": "kg",
+        },
+    )
+    assert response.status_code == 302
+    licence = PlacementLicence.objects.get(holder=world.agency)
+    assert licence.countries == "KG"
+    response = client_for(world.isao).post(
+        "/registries/japan/",
+        {
+            "form": "licence",
+            "licence-holder_id": world.agency.pk,
+            "licence-licence_number": "",
+            "licence-valid_from": "2024-01-01",
+        },
+    )
+    assert response.status_code == 422
+    assert 'id="id_licence-licence_number_error"' in response.content.decode()
