@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/", include("kakehashi.cases.urls")),
     path("persons/", include("kakehashi.people.urls")),
     path("procedures/", include("kakehashi.procedures.urls")),
+    path("public/", include("kakehashi.public.urls")),
     path("registries/", include("kakehashi.registries.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

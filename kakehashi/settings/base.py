@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kakehashi.registries",
     "kakehashi.cases",
     "kakehashi.demo",
+    "kakehashi.public",
 ]
 
 MIDDLEWARE = [
