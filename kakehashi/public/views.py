@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kakehashi.registries.selectors import (
+    agency_entry,
     agency_history,
     agency_register,
     field_suspensions,
@@ -219,11 +220,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 @html_page
 def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     as_of = params.as_of(request.GET)
-    # The register computes the state from the dated history; pick this agency's entry.
-    entry = next(
-        (e for e in agency_register(as_of.on, destination=DESTINATION) if e.agency.pk == agency_id),
-        None,
-    )
+    entry = agency_entry(agency_id, as_of.on, DESTINATION)
     if entry is None:
         raise Http404(_("No such sending agency."))
     history = agency_history(agency_id, DESTINATION).filter(effective_on__lte=as_of.on)

@@ -38,7 +38,12 @@ class AgencyEntry:
 
 
 def agency_register(
-    on: datetime.date, *, destination: str = "JP", search: str = "", state: str = ""
+    on: datetime.date,
+    *,
+    destination: str = "JP",
+    search: str = "",
+    state: str = "",
+    agency_id: int | None = None,
 ) -> list[AgencyEntry]:
     """Every sending agency with its certification state on `on`, computed from the dated
     history (MOC §6(1)–(2), §7(2)); decisions after `on` are ignored."""
@@ -52,6 +57,8 @@ def agency_register(
     agencies = Organization.objects.filter(kind=OrganizationKind.SENDING_AGENCY).prefetch_related(
         decisions
     )
+    if agency_id is not None:
+        agencies = agencies.filter(pk=agency_id)
     for word in search.split():
         agencies = agencies.filter(
             Q(name_en__icontains=word) | Q(name_local__icontains=word) | Q(name_ja__icontains=word)
@@ -83,6 +90,12 @@ def agency_register(
             )
         )
     return entries
+
+
+def agency_entry(agency_id: int, on: datetime.date, destination: str = "JP") -> AgencyEntry | None:
+    """One agency's register entry on `on` (None for an unknown agency)."""
+    entries = agency_register(on, destination=destination, agency_id=agency_id)
+    return entries[0] if entries else None
 
 
 def agency_history(

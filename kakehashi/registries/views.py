@@ -75,7 +75,7 @@ def _agency_page(
     status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
-    entry = next((e for e in selectors.agency_register(today) if e.agency.pk == agency.pk), None)
+    entry = selectors.agency_entry(agency.pk, today)
     ministry = _acts_as(request.user, OrganizationKind.SENDING_CONTACT_POINT, agency.country)
     is_agency = any(
         m.can_act and m.organization_id == agency.pk for m in memberships_of(request.user)
