@@ -89,6 +89,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from kakehashi.accounts.api import router as organizations
     from kakehashi.cases.api import router as cases
+    from kakehashi.joboffers.api import public_router as public_jobs
+    from kakehashi.joboffers.api import router as job_offers
     from kakehashi.people.api import router as persons
     from kakehashi.procedures.api import router as procedures
     from kakehashi.reference.api import router as fields
@@ -98,6 +100,8 @@ def _register_routers() -> None:
     api.add_router("/procedures", procedures)
     api.add_router("/fields", fields)
     api.add_router("/cases", cases)
+    api.add_router("/job-offers", job_offers)
+    api.add_router("/public/jobs", public_jobs)  # the public job board: no sign-in
 
     from kakehashi.registries.api import router as registries
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cases/", include("kakehashi.cases.urls")),
+    path("job-offers/", include("kakehashi.joboffers.urls")),
+    path("jobs/", include("kakehashi.joboffers.public_urls")),
     path("persons/", include("kakehashi.people.urls")),
     path("procedures/", include("kakehashi.procedures.urls")),
     path("public/", include("kakehashi.public.urls")),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kakehashi.procedures",
     "kakehashi.registries",
     "kakehashi.cases",
+    "kakehashi.joboffers",
     "kakehashi.demo",
     "kakehashi.public",
 ]

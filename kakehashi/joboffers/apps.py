@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JobOffersConfig(AppConfig):
+    name = "kakehashi.joboffers"
+    label = "joboffers"

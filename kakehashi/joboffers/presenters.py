@@ -1,0 +1,122 @@
+"""An offer as label/value pairs for the pages, public fields only (nothing about who
+wrote or reviewed it, and never a contact)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from .models import JobOffer, JobOfferStatus
+
+# CSS badge class (static/kakehashi/app.css) per status.
+STATUS_BADGE: dict[str, str] = {
+    JobOfferStatus.DRAFT: "waiting",
+    JobOfferStatus.SUBMITTED: "available",
+    JobOfferStatus.PUBLISHED: "done",
+    JobOfferStatus.REJECTED: "refused",
+    JobOfferStatus.WITHDRAWN: "withdrawn",
+}
+
+
+def _label(name: str) -> str:
+    return str(capfirst(JobOffer._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
+
+
+def wage(offer: JobOffer) -> str:
+    return _("%(amount)s yen a month") % {"amount": f"{offer.monthly_wage_jpy:,}"}
+
+
+def offer_facts(offer: JobOffer) -> list[tuple[str, Any]]:
+    """The short facts shown above the texts, in the reading order of a job advert."""
+    return [
+        (_("Receiving organization"), offer.receiving_organization.display_name),
+        (_label("field"), offer.field.display_name),
+        (_label("business_category"), offer.business_category.display_name),
+        (_label("work_location"), offer.work_location),
+        (_label("positions"), offer.positions),
+        (_("Monthly wage"), wage(offer)),
+        (_label("japanese_level_required"), offer.get_japanese_level_required_display()),
+        (_label("closes_on"), offer.closes_on.isoformat() if offer.closes_on else _("Open")),
+    ]
+
+
+def _names(obj: Any) -> dict[str, str]:
+    return {"name_ja": obj.name_ja, "name_en": obj.name_en}
+
+
+def public_offer_data(offer: JobOffer, url: str) -> dict[str, Any]:
+    """One published offer for the board's JSON and CSV: its public fields, names in both
+    languages so that the file is the same whatever the reader's language."""
+    org = offer.receiving_organization
+    return {
+        "id": offer.pk,
+        "url": url,
+        "country": offer.country,
+        "receiving_organization": {"id": org.pk, **_names(org)},
+        "field": {"code": offer.field.code, **_names(offer.field)},
+        "business_category": {
+            "code": offer.business_category.code,
+            **_names(offer.business_category),
+        },
+        "title": offer.title,
+        "description": offer.description,
+        "positions": offer.positions,
+        "work_location": offer.work_location,
+        "monthly_wage_jpy": offer.monthly_wage_jpy,
+        "japanese_level_required": offer.japanese_level_required,
+        "organization_info": offer.organization_info,
+        "how_to_apply": offer.how_to_apply,
+        "published_on": (
+            timezone.localdate(offer.published_at).isoformat() if offer.published_at else None
+        ),
+        "closes_on": offer.closes_on.isoformat() if offer.closes_on else None,
+    }
+
+
+CSV_COLUMNS = (
+    "id",
+    "url",
+    "title",
+    "receiving_organization_ja",
+    "receiving_organization_en",
+    "field",
+    "field_ja",
+    "field_en",
+    "business_category",
+    "business_category_ja",
+    "business_category_en",
+    "work_location",
+    "positions",
+    "monthly_wage_jpy",
+    "japanese_level_required",
+    "published_on",
+    "closes_on",
+    "description",
+    "organization_info",
+    "how_to_apply",
+)
+
+
+def _cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def public_offer_row(data: dict[str, Any]) -> list[Any]:
+    flat = {
+        **data,
+        "receiving_organization_ja": data["receiving_organization"]["name_ja"],
+        "receiving_organization_en": data["receiving_organization"]["name_en"],
+        "field": data["field"]["code"],
+        "field_ja": data["field"]["name_ja"],
+        "field_en": data["field"]["name_en"],
+        "business_category": data["business_category"]["code"],
+        "business_category_ja": data["business_category"]["name_ja"],
+        "business_category_en": data["business_category"]["name_en"],
+    }
+    return [_cell(flat[name]) for name in CSV_COLUMNS]

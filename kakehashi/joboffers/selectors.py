@@ -1,0 +1,242 @@
+"""Reads of job offers and candidate contacts, always through the acting user, and of the
+public job board (no user). An offer or contact the user may not see is reported exactly
+like a missing one (docs/adr/0005)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kakehashi.accounts.models import OrganizationKind
+from kakehashi.accounts.selectors import memberships_of
+from kakehashi.core.errors import InvalidInput, NotAllowed, NotFound, Problem
+from kakehashi.reference.models import Field
+
+from .models import CandidateContact, JapaneseLevel, JobOffer, JobOfferStatus
+
+# What the Center sees of its country's offers: everything it was sent. A withdrawn offer
+# stays visible if it had been submitted (the Center may have to take it off its website).
+CENTER_STATUSES = (JobOfferStatus.SUBMITTED, JobOfferStatus.PUBLISHED, JobOfferStatus.REJECTED)
+
+
+def job_offer_visibility(user: Any) -> Q:
+    """- receiving organization (every member): its own offers, in every status;
+    - sending-country contact point (the Center): its country's offers once submitted;
+    - Japanese contact point (ISA): every offer (MOC §2, oversight).
+    Nobody else sees an offer here; published offers are on the public board."""
+    q = Q(pk__in=[])
+    for membership in memberships_of(user):
+        org = membership.organization
+        if org.kind == OrganizationKind.RECEIVING_ORGANIZATION:
+            q |= Q(receiving_organization=org)
+        elif org.kind == OrganizationKind.SENDING_CONTACT_POINT:
+            q |= Q(country=org.country) & (
+                Q(status__in=CENTER_STATUSES)
+                | Q(status=JobOfferStatus.WITHDRAWN, submitted_at__isnull=False)
+            )
+        elif org.kind == OrganizationKind.JP_CONTACT_POINT:
+            q |= Q(pk__isnull=False)
+    return q
+
+
+def job_offers_visible_to(user: Any) -> QuerySet[JobOffer]:
+    return JobOffer.objects.filter(job_offer_visibility(user)).select_related(
+        "receiving_organization", "field", "business_category"
+    )
+
+
+def job_offer_list(user: Any, status: str | None = None) -> QuerySet[JobOffer]:
+    qs = job_offers_visible_to(user)
+    if status:
+        if status not in JobOfferStatus.values:
+            raise InvalidInput(
+                [
+                    Problem(
+                        "invalid_choice",
+                        _("The status must be one of: %(statuses)s.")
+                        % {"statuses": ", ".join(JobOfferStatus.values)},
+                        field="status",
+                    )
+                ]
+            )
+        qs = qs.filter(status=status)
+    return qs.order_by("-id")
+
+
+def job_offer_get_for_user(user: Any, offer_id: int) -> JobOffer:
+    offer = job_offers_visible_to(user).filter(pk=offer_id).first()
+    if offer is None:
+        raise NotFound("job offer")
+    return offer
+
+
+def review_queue(user: Any) -> QuerySet[JobOffer]:
+    """Submitted offers waiting for the Center of the user's country, oldest first."""
+    countries = [
+        m.organization.country
+        for m in memberships_of(user)
+        if m.organization.kind == OrganizationKind.SENDING_CONTACT_POINT
+    ]
+    return (
+        job_offers_visible_to(user)
+        .filter(status=JobOfferStatus.SUBMITTED, country__in=countries)
+        .order_by("submitted_at", "id")
+    )
+
+
+# --- who may do what (the services enforce; the pages use these to show forms) ----------
+
+
+def may_create_offers(user: Any) -> bool:
+    return any(
+        m.can_act and m.organization.kind == OrganizationKind.RECEIVING_ORGANIZATION
+        for m in memberships_of(user)
+    )
+
+
+def may_manage_offer(user: Any, offer: JobOffer) -> bool:
+    """Change, submit, withdraw, record contacts, start cases: staff of the receiving
+    organization (not viewers)."""
+    return any(
+        m.can_act and m.organization_id == offer.receiving_organization_id
+        for m in memberships_of(user)
+    )
+
+
+def may_review_offer(user: Any, offer: JobOffer) -> bool:
+    """Publish or reject: staff of the Center of the offer's country (seed 002 2(1))."""
+    return any(
+        m.can_act
+        and m.organization.kind == OrganizationKind.SENDING_CONTACT_POINT
+        and m.organization.country == offer.country
+        for m in memberships_of(user)
+    )
+
+
+def is_center_member(user: Any) -> bool:
+    return any(
+        m.organization.kind == OrganizationKind.SENDING_CONTACT_POINT for m in memberships_of(user)
+    )
+
+
+# --- candidate contacts: the receiving organization only ---------------------------------
+
+
+def may_see_contacts(user: Any, offer: JobOffer) -> bool:
+    """Contacts are personal data the candidate gave the employer: its members (viewers
+    too) see them; the Center and the ISA do not."""
+    return any(m.organization_id == offer.receiving_organization_id for m in memberships_of(user))
+
+
+def contacts_visible_to(user: Any, offer: JobOffer) -> QuerySet[CandidateContact]:
+    if not may_see_contacts(user, offer):
+        return CandidateContact.objects.none()
+    return (
+        CandidateContact.objects.filter(job_offer=offer)
+        .select_related("case", "person")
+        .order_by("-id")
+    )
+
+
+def contact_list(user: Any, offer_id: int) -> QuerySet[CandidateContact]:
+    """The offer's contacts: 404 for an offer the user may not see, 403 for one they see but
+    whose contacts are not theirs (the Center, the ISA)."""
+    offer = job_offer_get_for_user(user, offer_id)
+    if not may_see_contacts(user, offer):
+        raise NotAllowed(
+            _("Only the receiving organization can see who contacted it about its job offer.")
+        )
+    return contacts_visible_to(user, offer)
+
+
+def contact_get_for_user(user: Any, offer_id: int, contact_id: int) -> CandidateContact:
+    offer = job_offer_get_for_user(user, offer_id)
+    contact = contacts_visible_to(user, offer).filter(pk=contact_id).first()
+    if contact is None:
+        raise NotFound("contact")
+    contact.job_offer = offer
+    return contact
+
+
+# --- the public job board ----------------------------------------------------------------
+
+# A candidate with a level sees offers asking for that level or less. JFT-Basic A2 and
+# JLPT N4 are the same step: either is the SSW (i) minimum (jp_ssw_rules.yaml).
+LEVEL_RANK = {
+    JapaneseLevel.JFT_BASIC_A2: 1,
+    JapaneseLevel.JLPT_N4: 1,
+    JapaneseLevel.JLPT_N3: 2,
+    JapaneseLevel.JLPT_N2: 3,
+    JapaneseLevel.JLPT_N1: 4,
+}
+
+
+def levels_at_or_below(level: str) -> list[str]:
+    rank = LEVEL_RANK[JapaneseLevel(level)]
+    return [str(code) for code, r in LEVEL_RANK.items() if r <= rank]
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """Filters of the public board. None of them is personal data, so they go in URLs."""
+
+    field: str = ""
+    location: str = ""
+    japanese_level: str = ""
+
+    def as_query(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+def board_filters(
+    *, field: str | None = None, location: str | None = None, japanese_level: str | None = None
+) -> BoardFilters:
+    """Check the filters as given in a URL; an unknown value is an error naming the filter."""
+    problems = []
+    field = (field or "").strip()
+    location = (location or "").strip()[:100]
+    japanese_level = (japanese_level or "").strip().upper()
+    if field and not Field.objects.filter(code=field).exists():
+        problems.append(Problem("invalid_choice", _("No such field."), field="field"))
+    if japanese_level and japanese_level not in JapaneseLevel.values:
+        problems.append(
+            Problem(
+                "invalid_choice",
+                _("The Japanese level must be one of: %(levels)s.")
+                % {"levels": ", ".join(JapaneseLevel.values)},
+                field="japanese_level",
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return BoardFilters(field=field, location=location, japanese_level=japanese_level)
+
+
+def published_offers(
+    filters: BoardFilters | None = None, today: datetime.date | None = None
+) -> QuerySet[JobOffer]:
+    """Offers the Center has published and that have not closed, newest first."""
+    filters = filters or BoardFilters()
+    today = today or timezone.localdate()
+    qs = JobOffer.objects.filter(status=JobOfferStatus.PUBLISHED).filter(
+        Q(closes_on__isnull=True) | Q(closes_on__gte=today)
+    )
+    if filters.field:
+        qs = qs.filter(field__code=filters.field)
+    for word in filters.location.split():
+        qs = qs.filter(work_location__icontains=word)
+    if filters.japanese_level:
+        qs = qs.filter(japanese_level_required__in=levels_at_or_below(filters.japanese_level))
+    return qs.select_related("receiving_organization", "field", "business_category").order_by("-id")
+
+
+def published_offer_get(offer_id: int) -> JobOffer:
+    offer = published_offers().filter(pk=offer_id).first()
+    if offer is None:
+        raise NotFound("job offer")
+    return offer

@@ -1,0 +1,394 @@
+"""Job offer pages for signed-in users: the receiving organization's offers (list, new,
+edit, submit, withdraw, contacts, start a case) and the Center's review queue. Thin: parse
+the form, call one service or selector, render. A refusal reads as in the API: 404 for an
+offer the user may not see, 403 for what they see but may not do, 409 and 422 shown on the
+page next to the form they concern.
+
+Candidates' names never go in a URL or a flash message (flash messages live in a cookie)."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kakehashi.accounts.models import User
+from kakehashi.core.errors import DomainError, Problem
+from kakehashi.core.forms import AccessibleForm, apply_problems
+
+from . import services
+from .forms import ContactForm, JobOfferForm, ReviewForm, StartCaseForm, WithdrawForm
+from .models import JobOffer, JobOfferEventKind, JobOfferStatus
+from .presenters import STATUS_BADGE, offer_facts
+from .selectors import (
+    contact_get_for_user,
+    contacts_visible_to,
+    is_center_member,
+    job_offer_get_for_user,
+    job_offer_list,
+    may_create_offers,
+    may_manage_offer,
+    may_review_offer,
+    may_see_contacts,
+    review_queue,
+)
+from .services.offers import EDITABLE, OFFER_FIELDS
+
+PAGE_SIZE = 25
+CONTACT_EVENTS = (JobOfferEventKind.CONTACT_RECORDED, JobOfferEventKind.CASE_STARTED)
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User), "the views are behind login_required"
+    return user
+
+
+def _get_offer(user: Any, offer_id: int) -> JobOffer:
+    try:
+        return job_offer_get_for_user(user, offer_id)
+    except DomainError as error:
+        raise Http404(error.message) from error
+
+
+def _refuse(error: DomainError) -> NoReturn:
+    if error.status == 404:
+        raise Http404(error.message) from error
+    if error.status == 403:
+        raise PermissionDenied(error.message) from error
+    raise error
+
+
+def _problems_on(form: AccessibleForm, error: DomainError) -> list[Problem]:
+    """Invalid input and refusals go on the page (the rest above the form); 404 and 403
+    refuse the whole page."""
+    if error.status not in (409, 422):
+        _refuse(error)
+    return apply_problems(form, error)
+
+
+def _require_manager(request: HttpRequest, offer: JobOffer) -> None:
+    """Refuse a write on the page before reading its form, in the services' order."""
+    if not may_manage_offer(request.user, offer):
+        raise PermissionDenied(
+            _("Only staff of the receiving organization can change its job offer.")
+        )
+
+
+def _refusal(error: DomainError) -> list[Problem]:
+    if error.status not in (409, 422):
+        _refuse(error)
+    return error.problems or [Problem(error.code, error.message)]
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+@login_required
+def offer_list_page(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in JobOfferStatus.values:
+        status = ""
+    offers = job_offer_list(request.user, status or None)
+    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "joboffers/list.html",
+        {
+            "nav": "job_offers",
+            "page": page,
+            "rows": [{"offer": o, "badge": STATUS_BADGE[o.status]} for o in page],
+            "status": status,
+            "statuses": JobOfferStatus.choices,
+            "query": f"status={status}" if status else "",
+            "can_create": may_create_offers(request.user),
+            "is_center": is_center_member(request.user),
+        },
+    )
+
+
+@login_required
+def review_queue_page(request: HttpRequest) -> HttpResponse:
+    """The Center's queue: submitted offers of its country, oldest first."""
+    if not is_center_member(request.user):
+        raise PermissionDenied(_("Only the Center reviews job offers."))
+    page = Paginator(review_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "offer": offer,
+            "facts": offer_facts(offer),
+            "form": ReviewForm(offer_id=offer.pk)
+            if may_review_offer(request.user, offer)
+            else None,
+        }
+        for offer in page
+    ]
+    return render(
+        request, "joboffers/review_queue.html", {"nav": "job_offers", "page": page, "rows": rows}
+    )
+
+
+# --- new and change ---------------------------------------------------------------------
+
+
+def _form_page(
+    request: HttpRequest,
+    form: JobOfferForm,
+    loose: list[Problem],
+    offer: JobOffer | None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "joboffers/form.html",
+        {"nav": "job_offers", "form": form, "loose": loose, "offer": offer},
+        status=status,
+    )
+
+
+@login_required
+def offer_new(request: HttpRequest) -> HttpResponse:
+    if not may_create_offers(request.user):
+        raise PermissionDenied(_("Only staff of a receiving organization can post job offers."))
+    if request.method != "POST":
+        return _form_page(request, JobOfferForm(), [], None)
+    form = JobOfferForm(request.POST)
+    loose: list[Problem] = []
+    if form.is_valid():
+        try:
+            offer = services.job_offer_create(actor=_actor(request), data=form.cleaned_data)
+        except DomainError as error:
+            loose = _problems_on(form, error)
+        else:
+            messages.success(request, _("The job offer has been saved as a draft."))
+            return redirect("joboffers:detail", offer_id=offer.pk)
+    return _form_page(request, form, loose, None, status=422)
+
+
+@login_required
+def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = _get_offer(request.user, offer_id)
+    if not may_manage_offer(request.user, offer):
+        raise PermissionDenied(
+            _("Only staff of the receiving organization can change its job offer.")
+        )
+    if offer.status not in EDITABLE:
+        refusal = [
+            Problem("offer_not_editable", _("Only a draft or a rejected job offer can be changed."))
+        ]
+        return _detail_page(request, offer, refusal=refusal, status=409)
+    if request.method != "POST":
+        initial = {name: getattr(offer, name) for name in OFFER_FIELDS}
+        initial |= {"field": offer.field.code, "business_category": offer.business_category.code}
+        return _form_page(request, JobOfferForm(initial=initial), [], offer)
+    form = JobOfferForm(request.POST)
+    loose: list[Problem] = []
+    if form.is_valid():
+        try:
+            services.job_offer_update(
+                actor=_actor(request), offer_id=offer.pk, data=form.cleaned_data
+            )
+        except DomainError as error:
+            loose = _problems_on(form, error)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("joboffers:detail", offer_id=offer.pk)
+    return _form_page(request, form, loose, offer, status=422)
+
+
+# --- the offer page ---------------------------------------------------------------------
+
+
+def _detail_page(
+    request: HttpRequest,
+    offer: JobOffer,
+    *,
+    refusal: list[Problem] | None = None,
+    review_form: ReviewForm | None = None,
+    review_loose: list[Problem] | None = None,
+    contact_form: ContactForm | None = None,
+    contact_loose: list[Problem] | None = None,
+    start_forms: dict[int, tuple[StartCaseForm, list[Problem]]] | None = None,
+    withdraw_form: WithdrawForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    can_manage = may_manage_offer(user, offer)
+    can_review = may_review_offer(user, offer) and offer.status == JobOfferStatus.SUBMITTED
+    can_record = can_manage and offer.status == JobOfferStatus.PUBLISHED
+    start_forms = start_forms or {}
+    contacts = []
+    if may_see_contacts(user, offer):
+        for contact in contacts_visible_to(user, offer):
+            form, loose = start_forms.get(contact.pk, (None, []))
+            if can_manage and contact.case_id is None and form is None:
+                form = StartCaseForm(contact_id=contact.pk)
+            contacts.append({"contact": contact, "form": form, "loose": loose})
+    events = offer.events.select_related("organization").order_by("id")
+    if not may_see_contacts(user, offer):
+        # How many candidates answered is the organization's business, like who they are.
+        events = events.exclude(kind__in=CONTACT_EVENTS)
+    return render(
+        request,
+        "joboffers/detail.html",
+        {
+            "nav": "job_offers",
+            "offer": offer,
+            "facts": offer_facts(offer),
+            "badge": STATUS_BADGE[offer.status],
+            "refusal": refusal or [],
+            "can_manage": can_manage,
+            "can_edit": can_manage and offer.status in EDITABLE,
+            "can_submit": can_manage and offer.status == JobOfferStatus.DRAFT,
+            "withdraw_form": (withdraw_form or WithdrawForm())
+            if can_manage and offer.status != JobOfferStatus.WITHDRAWN
+            else None,
+            "review_form": (review_form or ReviewForm(offer_id=offer.pk)) if can_review else None,
+            "review_loose": review_loose or [],
+            "sees_contacts": may_see_contacts(user, offer),
+            "contacts": contacts,
+            "contact_form": (contact_form or ContactForm()) if can_record else None,
+            "contact_loose": contact_loose or [],
+            "events": events,
+        },
+        status=status,
+    )
+
+
+@login_required
+def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
+    return _detail_page(request, _get_offer(request.user, offer_id))
+
+
+@login_required
+@require_POST
+def offer_submit(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = _get_offer(request.user, offer_id)
+    try:
+        services.job_offer_submit(actor=_actor(request), offer_id=offer.pk)
+    except DomainError as error:
+        return _detail_page(request, offer, refusal=_refusal(error), status=error.status)
+    messages.success(request, _("The job offer has been submitted to the Center."))
+    return redirect("joboffers:detail", offer_id=offer.pk)
+
+
+@login_required
+@require_POST
+def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = _get_offer(request.user, offer_id)
+    _require_manager(request, offer)
+    form = WithdrawForm(request.POST)
+    loose: list[Problem] = []
+    status = 422
+    if form.is_valid():
+        try:
+            services.job_offer_withdraw(
+                actor=_actor(request), offer_id=offer.pk, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            loose, status = _problems_on(form, error), error.status
+        else:
+            messages.success(request, _("The job offer has been withdrawn."))
+            return redirect("joboffers:detail", offer_id=offer.pk)
+    return _detail_page(request, offer, withdraw_form=form, refusal=loose, status=status)
+
+
+@login_required
+@require_POST
+def offer_review(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = _get_offer(request.user, offer_id)
+    if not may_review_offer(request.user, offer):
+        raise PermissionDenied(
+            _("Only staff of the Center of the offer's country can publish or reject it.")
+        )
+    form = ReviewForm(request.POST, offer_id=offer.pk)
+    loose: list[Problem] = []
+    status = 422
+    if form.is_valid():
+        try:
+            reviewed = services.job_offer_review(
+                actor=_actor(request),
+                offer_id=offer.pk,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            loose, status = _problems_on(form, error), error.status
+        else:
+            if reviewed.status == JobOfferStatus.PUBLISHED:
+                messages.success(request, _("The job offer has been published."))
+            else:
+                messages.success(request, _("The job offer has been rejected."))
+            if request.POST.get("from") == "queue":
+                return redirect("joboffers:review_queue")
+            return redirect("joboffers:detail", offer_id=offer.pk)
+    if status == 409:
+        return _detail_page(request, offer, refusal=loose, status=409)
+    return _detail_page(request, offer, review_form=form, review_loose=loose, status=status)
+
+
+# --- contacts ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def contact_record(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = _get_offer(request.user, offer_id)
+    _require_manager(request, offer)
+    form = ContactForm(request.POST)
+    loose: list[Problem] = []
+    status = 422
+    if form.is_valid():
+        try:
+            services.candidate_contact_record(
+                actor=_actor(request), offer_id=offer.pk, data=form.cleaned_data
+            )
+        except DomainError as error:
+            loose, status = _problems_on(form, error), error.status
+        else:
+            messages.success(request, _("The contact has been recorded."))
+            return redirect(reverse("joboffers:detail", args=[offer.pk]) + "#contacts")
+    if status == 409:
+        return _detail_page(request, offer, refusal=loose, status=409)
+    return _detail_page(request, offer, contact_form=form, contact_loose=loose, status=status)
+
+
+@login_required
+@require_POST
+def contact_start_case(request: HttpRequest, offer_id: int, contact_id: int) -> HttpResponse:
+    offer = _get_offer(request.user, offer_id)
+    try:
+        contact_get_for_user(request.user, offer.pk, contact_id)
+    except DomainError as error:
+        raise Http404(error.message) from error
+    _require_manager(request, offer)
+    form = StartCaseForm(request.POST, contact_id=contact_id)
+    loose: list[Problem] = []
+    status = 422
+    if form.is_valid():
+        try:
+            started = services.candidate_contact_start_case(
+                actor=_actor(request),
+                offer_id=offer.pk,
+                contact_id=contact_id,
+                date_of_birth=form.cleaned_data["date_of_birth"],
+            )
+        except DomainError as error:
+            loose, status = _problems_on(form, error), error.status
+        else:
+            messages.success(
+                request,
+                _("The candidate has been registered and case %(reference)s has been opened.")
+                % {"reference": started.case.reference},
+            )
+            return redirect("cases:detail", case_id=started.case.pk)
+    start_forms = {contact_id: (form, loose)}
+    return _detail_page(request, offer, start_forms=start_forms, status=status)
