@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kakehashi.accounts.models import MemberRole, Membership, Organization, OrganizationKind, User
 from kakehashi.cases.services import case_complete_step, case_create
+from kakehashi.joboffers import services as offers_services
 from kakehashi.people.models import Person, TestKind, TestResult
 from kakehashi.reference.models import BusinessCategory
 from kakehashi.reference.services import reference_data_load
@@ -369,6 +370,47 @@ def _registries(
     )
 
 
+def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> None:
+    """Pattern 2: one offer the Center has published on its board, one waiting for review."""
+    common = {
+        "field": "care",
+        "business_category": "care",
+        "work_location": "新潟県長岡市 (Nagaoka, Niigata)",
+        "monthly_wage_jpy": 228000,
+        "organization_info": "Shinano-no-Sato Care (fictional): 3 care homes in Nagaoka, 180 staff.",
+        "how_to_apply": "E-mail recruit@shinano-care.example with your CV in Russian or Japanese.",
+    }
+    published = offers_services.job_offer_create(
+        actor=users["hana"],
+        data={
+            **common,
+            "title": "Care worker (day and night shifts)",
+            "positions": 3,
+            "japanese_level_required": "N4",
+            "description": "Daily care of residents; training in Japanese care methods; dormitory available.",
+        },
+    )
+    offers_services.job_offer_submit(actor=users["hana"], offer_id=published.pk)
+    offers_services.job_offer_review(actor=users["aida"], offer_id=published.pk, decision="publish")
+    waiting = offers_services.job_offer_create(
+        actor=users["kenji"],
+        data={
+            **common,
+            "field": "industrial_products",
+            "business_category": "machining_metalworking",
+            "title": "Machine operator (CNC lathe)",
+            "positions": 2,
+            "japanese_level_required": "N4",
+            "monthly_wage_jpy": 240000,
+            "work_location": "新潟県長岡市 (Nagaoka, Niigata)",
+            "organization_info": "Nagaoka Precision Works (fictional): machined parts, 60 staff.",
+            "how_to_apply": "Call 0258-00-0000 (Japanese) or write to jobs@nagaoka-precision.example.",
+            "description": "Operating and setting CNC lathes; quality checks; day shifts.",
+        },
+    )
+    offers_services.job_offer_submit(actor=users["kenji"], offer_id=waiting.pk)
+
+
 @transaction.atomic
 def load_demo() -> list[DemoUser]:
     """Create the demo world once; a second run changes nothing."""
@@ -383,6 +425,7 @@ def load_demo() -> list[DemoUser]:
 
     today = timezone.localdate()
     _registries(orgs, users, today)
+    _job_offers(orgs, users)
     born = datetime.date(1999, 5, 14)
     care, it, factory = orgs["care"], orgs["it"], orgs["factory"]
 

@@ -68,3 +68,12 @@ def test_the_registers_show_a_certified_a_revoked_and_an_applying_agency(demo):
     assert states["Ala-Too Bridge Recruitment (fictional)"] == "certified"
     assert states["Issyk-Kul Workforce (fictional)"] == "revoked"
     assert states["Fast Visa Bishkek (fictional, not certified)"] == "applied"
+
+
+def test_the_board_shows_the_published_offer_and_the_center_has_one_to_review(demo):
+    from kakehashi.joboffers.models import JobOffer
+
+    assert list(JobOffer.objects.values_list("status", flat=True).order_by("status")) == [
+        "published",
+        "submitted",
+    ]
