@@ -377,7 +377,7 @@ def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> None:
         "business_category": "care",
         "work_location": "新潟県長岡市 (Nagaoka, Niigata)",
         "monthly_wage_jpy": 228000,
-        "organization_info": "Shinano-no-Sato Care (fictional): 3 care homes in Nagaoka, 180 staff.",
+        "organization_info": "Shinano-no-Sato Care (fictional): 3 care homes, 180 staff.",
         "how_to_apply": "E-mail recruit@shinano-care.example with your CV in Russian or Japanese.",
     }
     published = offers_services.job_offer_create(
@@ -387,7 +387,7 @@ def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> None:
             "title": "Care worker (day and night shifts)",
             "positions": 3,
             "japanese_level_required": "N4",
-            "description": "Daily care of residents; training in Japanese care methods; dormitory available.",
+            "description": "Daily care of residents; training in Japanese care; dormitory available.",
         },
     )
     offers_services.job_offer_submit(actor=users["hana"], offer_id=published.pk)
@@ -404,7 +404,7 @@ def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> None:
             "monthly_wage_jpy": 240000,
             "work_location": "新潟県長岡市 (Nagaoka, Niigata)",
             "organization_info": "Nagaoka Precision Works (fictional): machined parts, 60 staff.",
-            "how_to_apply": "Call 0258-00-0000 (Japanese) or write to jobs@nagaoka-precision.example.",
+            "how_to_apply": "Call 0258-00-0000 (Japanese) or write to jobs@precision.example.",
             "description": "Operating and setting CNC lathes; quality checks; day shifts.",
         },
     )
