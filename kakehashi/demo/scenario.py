@@ -387,7 +387,7 @@ def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> None:
             "title": "Care worker (day and night shifts)",
             "positions": 3,
             "japanese_level_required": "N4",
-            "description": "Daily care of residents; training in Japanese care; dormitory available.",
+            "description": "Daily care of residents; training in Japanese care; dormitory.",
         },
     )
     offers_services.job_offer_submit(actor=users["hana"], offer_id=published.pk)
