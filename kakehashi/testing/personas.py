@@ -74,10 +74,11 @@ def build_world() -> World:
     center = _org(
         kind=K.SENDING_CONTACT_POINT,
         country="KG",
+        name_ja="",
         name_en="Center for Employment of Citizens Abroad",
     )
-    agency = _org(kind=K.SENDING_AGENCY, country="KG", name_en="Ala-Too Bridge")
-    rogue = _org(kind=K.SENDING_AGENCY, country="KG", name_en="Fast Visa KG")
+    agency = _org(kind=K.SENDING_AGENCY, country="KG", name_ja="", name_en="Ala-Too Bridge")
+    rogue = _org(kind=K.SENDING_AGENCY, country="KG", name_ja="", name_en="Fast Visa KG")
     support = _org(kind=K.SUPPORT_ORGANIZATION, name_en="Niigata Support")
     certify(agency, datetime.date(2024, 1, 1), datetime.date(2099, 12, 31))
     return World(
