@@ -121,6 +121,8 @@ CERTIFICATION_STATES: dict[str, Any] = {
     "suspended": gettext_lazy("suspended"),
     "revoked": gettext_lazy("revoked"),
     "expired": gettext_lazy("expired"),
+    "applied": gettext_lazy("applied"),
+    "refused": gettext_lazy("refused"),
 }
 
 

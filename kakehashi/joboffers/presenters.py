@@ -39,7 +39,10 @@ def offer_facts(offer: JobOffer) -> list[tuple[str, Any]]:
         (_label("positions"), offer.positions),
         (_("Monthly wage"), wage(offer)),
         (_label("japanese_level_required"), offer.get_japanese_level_required_display()),
-        (_label("closes_on"), offer.closes_on.isoformat() if offer.closes_on else _("Open")),
+        (
+            _label("closes_on"),
+            offer.closes_on.isoformat() if offer.closes_on else _("No closing date"),
+        ),
     ]
 
 

@@ -12,6 +12,7 @@ import datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kakehashi.registries.certification import NEEDS_REASON
 from kakehashi.registries.models import (
@@ -86,12 +87,12 @@ HISTORY_COLUMNS = (
 # The certification states in words (kakehashi.procedures.rules.certification_state_on),
 # and the badge each is shown with: the word carries the meaning, the colour repeats it.
 STATE_LABELS = {
-    "certified": _("Certified"),
-    "suspended": _("Suspended"),
-    "revoked": _("Revoked"),
-    "expired": _("Expired"),
-    "applied": _("Applied"),
-    "refused": _("Refused"),
+    "certified": pgettext_lazy("certification state", "Certified"),
+    "suspended": pgettext_lazy("certification state", "Suspended"),
+    "revoked": pgettext_lazy("certification state", "Revoked"),
+    "expired": pgettext_lazy("certification state", "Expired"),
+    "applied": pgettext_lazy("certification state", "Applied"),
+    "refused": pgettext_lazy("certification state", "Refused"),
     "none": _("Not certified"),
 }
 STATE_BADGES = {

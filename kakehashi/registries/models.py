@@ -6,19 +6,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CertificationAction(models.TextChoices):
     """Steps in an agency's certification for a destination country: its application, and
     the decisions of the sending country's ministry on it (MOC §7(1), §7(4))."""
 
-    APPLIED = "applied", _("Applied")
-    REFUSED = "refused", _("Refused")
-    CERTIFIED = "certified", _("Certified")
-    SUSPENDED = "suspended", _("Suspended")
-    RESUMED = "resumed", _("Resumed")
-    REVOKED = "revoked", _("Revoked")
-    EXPIRED = "expired", _("Expired")
+    APPLIED = "applied", pgettext_lazy("certification decision", "Applied")
+    REFUSED = "refused", pgettext_lazy("certification decision", "Refused")
+    CERTIFIED = "certified", pgettext_lazy("certification decision", "Certified")
+    SUSPENDED = "suspended", pgettext_lazy("certification decision", "Suspended")
+    RESUMED = "resumed", pgettext_lazy("certification decision", "Resumed")
+    REVOKED = "revoked", pgettext_lazy("certification decision", "Revoked")
+    EXPIRED = "expired", pgettext_lazy("certification decision", "Expired")
 
 
 class AgencyCertificationDecision(models.Model):

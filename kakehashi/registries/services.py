@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kakehashi.accounts.models import Organization, OrganizationKind, User
 from kakehashi.accounts.selectors import memberships_of
+from kakehashi.cases.messages import CERTIFICATION_STATES
 from kakehashi.cases.models import Case, CaseEvent, CaseFlag, CaseStatus, EventKind
 from kakehashi.core.errors import InvalidInput, NotAllowed, NotFound, Problem, RuleRefused
 from kakehashi.procedures.facts import CertificationDecision
@@ -30,6 +31,7 @@ from .certification import (
 )
 from .models import (
     AgencyCertificationDecision,
+    CertificationAction,
     FieldSuspension,
     ImprovementOrder,
     Notice,
@@ -274,7 +276,10 @@ def agency_decision_record(
                 Problem(
                     "transition_not_allowed",
                     _("An agency whose certification is “%(state)s” cannot be “%(action)s”.")
-                    % {"state": state, "action": action},
+                    % {
+                        "state": str(CERTIFICATION_STATES.get(state, state)),
+                        "action": str(CertificationAction(action).label),
+                    },
                     source=f"{SEED_003} §7(1), §7(4)",
                 )
             ]
