@@ -8,7 +8,7 @@ Candidates' names never go in a URL or a flash message (flash messages live in a
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kakehashi.accounts.models import User
 from kakehashi.core.errors import DomainError, Problem
 from kakehashi.core.forms import AccessibleForm, apply_problems
+from kakehashi.core.pages import acting_user, refuse
 
 from . import services
 from .forms import ContactForm, JobOfferForm, ReviewForm, StartCaseForm, WithdrawForm
@@ -46,12 +46,6 @@ PAGE_SIZE = 25
 CONTACT_EVENTS = (JobOfferEventKind.CONTACT_RECORDED, JobOfferEventKind.CASE_STARTED)
 
 
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User), "the views are behind login_required"
-    return user
-
-
 def _get_offer(user: Any, offer_id: int) -> JobOffer:
     try:
         return job_offer_get_for_user(user, offer_id)
@@ -59,19 +53,11 @@ def _get_offer(user: Any, offer_id: int) -> JobOffer:
         raise Http404(error.message) from error
 
 
-def _refuse(error: DomainError) -> NoReturn:
-    if error.status == 404:
-        raise Http404(error.message) from error
-    if error.status == 403:
-        raise PermissionDenied(error.message) from error
-    raise error
-
-
 def _problems_on(form: AccessibleForm, error: DomainError) -> list[Problem]:
     """Invalid input and refusals go on the page (the rest above the form); 404 and 403
     refuse the whole page."""
     if error.status not in (409, 422):
-        _refuse(error)
+        refuse(error)
     return apply_problems(form, error)
 
 
@@ -85,7 +71,7 @@ def _require_manager(request: HttpRequest, offer: JobOffer) -> None:
 
 def _refusal(error: DomainError) -> list[Problem]:
     if error.status not in (409, 422):
-        _refuse(error)
+        refuse(error)
     return error.problems or [Problem(error.code, error.message)]
 
 
@@ -164,7 +150,7 @@ def offer_new(request: HttpRequest) -> HttpResponse:
     loose: list[Problem] = []
     if form.is_valid():
         try:
-            offer = services.job_offer_create(actor=_actor(request), data=form.cleaned_data)
+            offer = services.job_offer_create(actor=acting_user(request), data=form.cleaned_data)
         except DomainError as error:
             loose = _problems_on(form, error)
         else:
@@ -194,7 +180,7 @@ def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.job_offer_update(
-                actor=_actor(request), offer_id=offer.pk, data=form.cleaned_data
+                actor=acting_user(request), offer_id=offer.pk, data=form.cleaned_data
             )
         except DomainError as error:
             loose = _problems_on(form, error)
@@ -273,7 +259,7 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
 def offer_submit(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = _get_offer(request.user, offer_id)
     try:
-        services.job_offer_submit(actor=_actor(request), offer_id=offer.pk)
+        services.job_offer_submit(actor=acting_user(request), offer_id=offer.pk)
     except DomainError as error:
         return _detail_page(request, offer, refusal=_refusal(error), status=error.status)
     messages.success(request, _("The job offer has been submitted to the Center."))
@@ -291,7 +277,7 @@ def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.job_offer_withdraw(
-                actor=_actor(request), offer_id=offer.pk, reason=form.cleaned_data["reason"]
+                actor=acting_user(request), offer_id=offer.pk, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
             loose, status = _problems_on(form, error), error.status
@@ -315,7 +301,7 @@ def offer_review(request: HttpRequest, offer_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             reviewed = services.job_offer_review(
-                actor=_actor(request),
+                actor=acting_user(request),
                 offer_id=offer.pk,
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"],
@@ -349,7 +335,7 @@ def contact_record(request: HttpRequest, offer_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.candidate_contact_record(
-                actor=_actor(request), offer_id=offer.pk, data=form.cleaned_data
+                actor=acting_user(request), offer_id=offer.pk, data=form.cleaned_data
             )
         except DomainError as error:
             loose, status = _problems_on(form, error), error.status
@@ -376,7 +362,7 @@ def contact_start_case(request: HttpRequest, offer_id: int, contact_id: int) -> 
     if form.is_valid():
         try:
             started = services.candidate_contact_start_case(
-                actor=_actor(request),
+                actor=acting_user(request),
                 offer_id=offer.pk,
                 contact_id=contact_id,
                 date_of_birth=form.cleaned_data["date_of_birth"],

@@ -9,7 +9,7 @@ flash messages (kept in a cookie) name no one."""
 from __future__ import annotations
 
 import datetime
-from typing import Any, NoReturn
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,12 +22,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kakehashi.accounts.models import OrganizationKind, User
+from kakehashi.accounts.models import OrganizationKind
 from kakehashi.accounts.selectors import organizations_visible_to
 from kakehashi.cases.presenters import case_summary
 from kakehashi.cases.selectors import cases_visible_to
 from kakehashi.core.errors import DomainError
 from kakehashi.core.forms import AccessibleForm, apply_problems
+from kakehashi.core.pages import acting_user, refuse
 from kakehashi.procedures.registry import ssw_rules
 
 from .forms import PersonForm, PresentForm, SearchForm, TestResultForm, field_label
@@ -55,12 +56,6 @@ PAGE_SIZE = 25
 # --- what the user may do (shown or refused here; enforced by the services) -------------
 
 
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User), "the views are behind login_required"
-    return user
-
-
 def _get_person(user: Any, person_id: int) -> Person:
     try:
         return person_get_for_user(user, person_id)
@@ -68,19 +63,11 @@ def _get_person(user: Any, person_id: int) -> Person:
         raise Http404(error.message) from error
 
 
-def _refuse(error: DomainError) -> NoReturn:
-    if error.status == 404:
-        raise Http404(error.message) from error
-    if error.status == 403:
-        raise PermissionDenied(error.message) from error
-    raise error
-
-
 def _problems_on(form: AccessibleForm, error: DomainError) -> list[Any]:
     """Invalid input goes next to the fields (the rest above the form); anything else is
     refused as a whole page."""
     if error.status != 422:
-        _refuse(error)
+        refuse(error)
     return apply_problems(form, error)
 
 
@@ -129,7 +116,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                person = person_create(actor=_actor(request), data=form.service_data())
+                person = person_create(actor=acting_user(request), data=form.service_data())
             except DomainError as error:
                 loose = _problems_on(form, error)
             else:
@@ -153,7 +140,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     loose: list[Any] = []
     if form.is_valid():
         try:
-            person_update(actor=_actor(request), person_id=person.pk, data=form.service_data())
+            person_update(actor=acting_user(request), person_id=person.pk, data=form.service_data())
         except DomainError as error:
             loose = _problems_on(form, error)
         else:
@@ -277,7 +264,7 @@ def person_add_test(request: HttpRequest, person_id: int) -> HttpResponse:
     loose: list[Any] = []
     if form.is_valid():
         try:
-            test_result_add(actor=_actor(request), person_id=person.pk, data=form.cleaned_data)
+            test_result_add(actor=acting_user(request), person_id=person.pk, data=form.cleaned_data)
         except DomainError as error:
             loose = _problems_on(form, error)
         else:
@@ -299,7 +286,7 @@ def person_present_page(request: HttpRequest, person_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             person_present(
-                actor=_actor(request),
+                actor=acting_user(request),
                 person_id=person.pk,
                 organization_id=form.cleaned_data["organization_id"],
             )
