@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from dateutil.relativedelta import relativedelta
 
+from .evidence import clean_evidence
 from .facts import CaseFacts, Completion
 from .rules import RULES, Finding, RuleContext
 from .schema import Check, Deadline, Definition, Pattern, PatternStep, Prerequisite, SswRules, Step
@@ -264,95 +265,6 @@ def evaluate(definition: Definition, rules: SswRules, facts: CaseFacts) -> Evalu
         current_step=current,
         finished=finished,
     )
-
-
-# --- Evidence --------------------------------------------------------------------------
-
-_TRUE = {True, "true", "True", "on", "1", "yes"}
-_FALSE = {False, "false", "False", "off", "0", "no", ""}
-
-
-def clean_evidence(step: Step, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
-    """Check evidence against the step's fields. Returns JSON-ready values (dates as ISO
-    strings) and one finding per bad field, naming the field and the rule broken."""
-    cleaned: dict[str, Any] = {}
-    errors: list[Finding] = []
-    source = "evidence"
-    known = {f.key for f in step.evidence}
-    for key in raw:
-        if key not in known:
-            errors.append(Finding("unknown_field", source, {"allowed": sorted(known)}, field=key))
-    for spec in step.evidence:
-        value = raw.get(spec.key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if spec.required and spec.type != "boolean":
-                errors.append(Finding("required", source, field=spec.key))
-            elif spec.type == "boolean":
-                cleaned[spec.key] = False
-            continue
-        if spec.type == "date":
-            if isinstance(value, datetime.datetime):
-                value = value.date()  # a moment: the day it fell on
-            if isinstance(value, datetime.date):
-                cleaned[spec.key] = value.isoformat()
-                continue
-            try:
-                cleaned[spec.key] = datetime.date.fromisoformat(str(value).strip()).isoformat()
-            except ValueError:
-                errors.append(
-                    Finding("invalid_date", source, {"value": str(value)}, field=spec.key)
-                )
-        elif spec.type == "integer":
-            try:
-                number = int(str(value).strip())
-            except ValueError:
-                errors.append(
-                    Finding("invalid_integer", source, {"value": str(value)}, field=spec.key)
-                )
-                continue
-            if (spec.min is not None and number < spec.min) or (
-                spec.max is not None and number > spec.max
-            ):
-                errors.append(
-                    Finding(
-                        "out_of_range", source, {"min": spec.min, "max": spec.max}, field=spec.key
-                    )
-                )
-                continue
-            cleaned[spec.key] = number
-        elif spec.type == "boolean":
-            if not isinstance(value, (bool, int, str)):
-                errors.append(
-                    Finding("invalid_boolean", source, {"value": str(value)}, field=spec.key)
-                )
-            elif value in _TRUE:
-                cleaned[spec.key] = True
-            elif value in _FALSE:
-                cleaned[spec.key] = False
-            else:
-                errors.append(
-                    Finding("invalid_boolean", source, {"value": str(value)}, field=spec.key)
-                )
-        elif spec.type == "choice":
-            keys = [c.key for c in spec.choices]
-            if not isinstance(value, str) or value not in keys:
-                errors.append(
-                    Finding(
-                        "invalid_choice",
-                        source,
-                        {"value": str(value), "allowed": keys},
-                        field=spec.key,
-                    )
-                )
-            else:
-                cleaned[spec.key] = value
-        else:
-            text = str(value).strip()
-            if len(text) > spec.max_length:
-                errors.append(Finding("too_long", source, {"max": spec.max_length}, field=spec.key))
-            else:
-                cleaned[spec.key] = text
-    return cleaned, errors
 
 
 # --- Completing a step -------------------------------------------------------------------
