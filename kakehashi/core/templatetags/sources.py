@@ -35,6 +35,7 @@ def source_title(citation: str) -> str:
     text = str(citation or "")
     for file, title in _titles():
         text = text.replace(file, f"«{title}»")
-    for file, title in sorted(EXTRA_TITLES.items(), key=lambda item: -len(item[0])):
-        text = text.replace(f"shared/{file}", f"«{title}»").replace(file, f"«{title}»")
+    for file, lazy_title in sorted(EXTRA_TITLES.items(), key=lambda item: -len(item[0])):
+        name = f"«{lazy_title}»"
+        text = text.replace(f"shared/{file}", name).replace(file, name)
     return text
