@@ -237,37 +237,26 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     )
 
 
+def _register_page(request: HttpRequest, key: str, template: str) -> HttpResponse:
+    """One paged public register as of the requested date."""
+    as_of = params.as_of(request.GET)
+    page, rows = _paged(request, REGISTERS[key], as_of)
+    return render(request, template, _context(request, as_of, key, page=page, rows=rows))
+
+
 @html_page
 def revocation_list(request: HttpRequest) -> HttpResponse:
-    as_of = params.as_of(request.GET)
-    page, rows = _paged(request, REGISTERS["revocations"], as_of)
-    return render(
-        request,
-        "public/revocations.html",
-        _context(request, as_of, "revocations", page=page, rows=rows),
-    )
+    return _register_page(request, "revocations", "public/revocations.html")
 
 
 @html_page
 def improvement_order_list(request: HttpRequest) -> HttpResponse:
-    as_of = params.as_of(request.GET)
-    page, rows = _paged(request, REGISTERS["improvement-orders"], as_of)
-    return render(
-        request,
-        "public/improvement_orders.html",
-        _context(request, as_of, "improvement-orders", page=page, rows=rows),
-    )
+    return _register_page(request, "improvement-orders", "public/improvement_orders.html")
 
 
 @html_page
 def support_organization_list(request: HttpRequest) -> HttpResponse:
-    as_of = params.as_of(request.GET)
-    page, rows = _paged(request, REGISTERS["support-organizations"], as_of)
-    return render(
-        request,
-        "public/support_organizations.html",
-        _context(request, as_of, "support-organizations", page=page, rows=rows),
-    )
+    return _register_page(request, "support-organizations", "public/support_organizations.html")
 
 
 @html_page
