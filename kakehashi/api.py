@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from kakehashi.accounts.services import api_token_authenticate
 from kakehashi.core.errors import DomainError
@@ -27,12 +29,34 @@ class BearerToken(HttpBearer):
         return user
 
 
+class CsrfFailed(Exception):
+    """A signed-in browser session sent a write without its CSRF token."""
+
+
+class BrowserSession(APIKeyCookie):
+    """The signed-in browser session (the pages' own requests). A request that carries a
+    bearer token, or no signed-in session, is not judged by it: without a valid token
+    such a request is unauthenticated (401), never a CSRF failure."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if "HTTP_AUTHORIZATION" in request.META or not request.user.is_authenticated:
+            return None
+        if check_csrf(request) is not None:
+            raise CsrfFailed
+        return request.user
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user if request.user.is_authenticated else None
+
+
 api = NinjaAPI(
     title="Kakehashi API",
     version="1",
     description=__doc__ or "",
     urls_namespace="api-v1",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), BrowserSession()],
 )
 
 
@@ -74,6 +98,18 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
         "message": _("Sign in, or send a valid token as 'Authorization: Bearer <token>'."),
     }
     return _error(request, 401, body)
+
+
+@api.exception_handler(CsrfFailed)
+def on_csrf_failed(request: HttpRequest, exc: CsrfFailed) -> HttpResponse:
+    body = {
+        "code": "csrf_failed",
+        "message": _(
+            "This request came from a signed-in page without its security token; "
+            "reload the page and try again."
+        ),
+    }
+    return _error(request, 403, body)
 
 
 @api.exception_handler(Http404)

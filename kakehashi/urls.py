@@ -4,10 +4,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from kakehashi.api import api
-from kakehashi.core import views as core_views
+from kakehashi.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

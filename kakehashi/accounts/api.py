@@ -9,7 +9,7 @@ from kakehashi.core.errors import NotFound
 from kakehashi.core.pagination import page_by_id
 
 from .models import Organization
-from .selectors import organizations_visible_to
+from .selectors import organization_directory
 
 router = Router(tags=["organizations"])
 
@@ -41,7 +41,7 @@ def list_organizations(
     limit: int = 50,
     cursor: str | None = None,
 ) -> dict[str, object]:
-    qs = organizations_visible_to(request.user)  # type: ignore[arg-type]
+    qs = organization_directory()
     if kind:
         qs = qs.filter(kind=kind)
     if country:
@@ -52,7 +52,7 @@ def list_organizations(
 
 @router.get("/{organization_id}", response=OrganizationOut)
 def get_organization(request: HttpRequest, organization_id: int) -> Organization:
-    org = organizations_visible_to(request.user).filter(pk=organization_id).first()  # type: ignore[arg-type]
+    org = organization_directory().filter(pk=organization_id).first()
     if org is None:
         raise NotFound("organization")
     return org

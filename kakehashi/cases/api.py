@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from kakehashi.access import request_actor
 from kakehashi.core.pagination import page_by_id
 
 from . import services
@@ -198,14 +199,17 @@ def list_cases(
     cursor: str | None = None,
 ) -> dict[str, Any]:
     filters = CaseFilters(pattern=pattern, step=step, field=field, status=status, search=search)
-    items, next_cursor = page_by_id(case_list(request.user, filters), limit=limit, cursor=cursor)
+    items, next_cursor = page_by_id(
+        case_list(request_actor(request), filters), limit=limit, cursor=cursor
+    )
     return {"items": [case_summary(c) for c in items], "next_cursor": next_cursor}
 
 
 @router.post("", response={201: CaseCreated})
 def create_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
+    actor = request_actor(request)
     result = services.case_create(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=actor,
         person_id=payload.person_id,
         field_code=payload.field,
         category_code=payload.business_category,
@@ -215,9 +219,9 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
         sending_agency_id=payload.sending_agency_id,
         support_organization_id=payload.support_organization_id,
     )
-    case = case_get_for_user(request.user, result.case.pk)
+    case = case_get_for_user(actor, result.case.pk)
     body = {
-        "case": case_detail(case, request.user),
+        "case": case_detail(case, actor),
         "warnings": [p.as_dict() for p in result.warnings],
         "flags": [p.as_dict() for p in result.flags],
     }
@@ -226,26 +230,25 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
 
 @router.get("/{case_id}", response=CaseDetail)
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    return case_detail(case_get_for_user(request.user, case_id), request.user)
+    actor = request_actor(request)
+    return case_detail(case_get_for_user(actor, case_id), actor)
 
 
 @router.post("/{case_id}/steps/{step_key}/complete", response=CompleteOut)
 def complete_step(
     request: HttpRequest, case_id: int, step_key: str, payload: CompleteIn
 ) -> dict[str, Any]:
+    actor = request_actor(request)
     result = services.case_complete_step(
-        actor=request.user,  # type: ignore[arg-type]
-        case_id=case_id,
-        step_key=step_key,
-        evidence=payload.evidence,
+        actor=actor, case_id=case_id, step_key=step_key, evidence=payload.evidence
     )
-    case = case_get_for_user(request.user, case_id)
+    case = case_get_for_user(actor, case_id)
     return {
         "step": result.step.step_key,
         "round": result.step.round,
         "warnings": [p.as_dict() for p in result.warnings],
         "flags": [p.as_dict() for p in result.flags],
-        "case": case_detail(case, request.user),
+        "case": case_detail(case, actor),
     }
 
 
@@ -255,5 +258,6 @@ class WithdrawIn(Schema):
 
 @router.post("/{case_id}/withdraw", response=CaseDetail)
 def withdraw_case(request: HttpRequest, case_id: int, payload: WithdrawIn) -> dict[str, Any]:
-    services.case_withdraw(actor=request.user, case_id=case_id, reason=payload.reason)  # type: ignore[arg-type]
-    return case_detail(case_get_for_user(request.user, case_id), request.user)
+    actor = request_actor(request)
+    services.case_withdraw(actor=actor, case_id=case_id, reason=payload.reason)
+    return case_detail(case_get_for_user(actor, case_id), actor)

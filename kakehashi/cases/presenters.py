@@ -7,13 +7,14 @@ from typing import Any
 
 from django.utils.translation import get_language
 
+from kakehashi.access import Actor
 from kakehashi.procedures.engine import Evaluation, StepState
 from kakehashi.procedures.rules import Finding
 from kakehashi.procedures.schema import EvidenceField, Text
 
 from . import messages
 from .models import Case, CaseStatus, CaseStep, EventKind
-from .selectors import case_evaluation, case_roles_for_user
+from .selectors import case_evaluation
 
 
 def _t(text: Text | None) -> str:
@@ -64,9 +65,9 @@ def _step_data(state: StepState, rows: dict[int, CaseStep]) -> dict[str, Any]:
     }
 
 
-def case_detail(case: Case, user: Any, evaluation: Evaluation | None = None) -> dict[str, Any]:
+def case_detail(case: Case, actor: Actor, evaluation: Evaluation | None = None) -> dict[str, Any]:
     evaluation = evaluation or case_evaluation(case)
-    roles = case_roles_for_user(user, case)
+    roles = actor.case_roles(case)
     rows = {s.pk: s for s in case.steps.select_related("completed_by", "organization")}
     steps = [_step_data(s, rows) for s in evaluation.steps]
     # What can be done next: available steps, steps that may be done again, and blocked

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
 
-from kakehashi.accounts.models import Organization, OrganizationKind
-from kakehashi.accounts.selectors import memberships_of
+from kakehashi.access import Actor
+from kakehashi.access.visibility import awaiting_visibility, case_visibility
 from kakehashi.core.errors import NotFound
 from kakehashi.procedures import registry
 from kakehashi.procedures.engine import Evaluation, evaluate
@@ -20,37 +19,13 @@ from .facts import case_facts
 from .models import Case
 
 
-def case_visibility(user: Any) -> Q:
-    """The cases a user's organizations are party to, or oversee by their role:
-    - receiving organization, sending agency, support organization: their own cases;
-    - municipality: cases of receiving organizations located in the city;
-    - sending-country contact point (the Center): every case of its country;
-    - Japanese contact point (ISA): every case (MOC §2, oversight)."""
-    q = Q(pk__in=[])
-    for membership in memberships_of(user):
-        org = membership.organization
-        if org.kind == OrganizationKind.RECEIVING_ORGANIZATION:
-            q |= Q(receiving_organization=org)
-        elif org.kind == OrganizationKind.SENDING_AGENCY:
-            q |= Q(sending_agency=org)
-        elif org.kind == OrganizationKind.SUPPORT_ORGANIZATION:
-            q |= Q(support_organization=org)
-        elif org.kind == OrganizationKind.MUNICIPALITY:
-            q |= Q(receiving_organization__municipality=org)
-        elif org.kind == OrganizationKind.SENDING_CONTACT_POINT:
-            q |= Q(country=org.country)
-        elif org.kind == OrganizationKind.JP_CONTACT_POINT:
-            q |= Q(pk__isnull=False)
-    return q
+def cases_visible_to(actor: Actor) -> QuerySet[Case]:
+    return Case.objects.filter(case_visibility(actor))
 
 
-def cases_visible_to(user: Any) -> QuerySet[Case]:
-    return Case.objects.filter(case_visibility(user))
-
-
-def case_get_for_user(user: Any, case_id: int) -> Case:
+def case_get_for_user(actor: Actor, case_id: int) -> Case:
     case = (
-        cases_visible_to(user)
+        cases_visible_to(actor)
         .select_related(
             "person",
             "receiving_organization",
@@ -67,29 +42,6 @@ def case_get_for_user(user: Any, case_id: int) -> Case:
     return case
 
 
-def case_parties_for_user(user: Any, case: Case) -> dict[str, Organization]:
-    """The procedure roles the user may act in on this case, each with the organization
-    through which they hold it (viewers act in none)."""
-    parties: dict[str, Organization] = {}
-    for membership in memberships_of(user):
-        if not membership.can_act:
-            continue
-        org = membership.organization
-        if org.pk == case.receiving_organization_id:
-            parties.setdefault("receiving_organization", org)
-        if org.pk == case.sending_agency_id:
-            parties.setdefault("sending_agency", org)
-        if org.pk == case.support_organization_id:
-            parties.setdefault("support_organization", org)
-        if org.kind == OrganizationKind.SENDING_CONTACT_POINT and org.country == case.country:
-            parties.setdefault("sending_contact_point", org)
-    return parties
-
-
-def case_roles_for_user(user: Any, case: Case) -> frozenset[str]:
-    return frozenset(case_parties_for_user(user, case))
-
-
 @dataclass(frozen=True)
 class CaseFilters:
     pattern: str | None = None
@@ -99,10 +51,10 @@ class CaseFilters:
     search: str | None = None
 
 
-def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
+def case_list(actor: Actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """Visible cases, newest first (by id, so pages are stable), with what a list shows."""
     filters = filters or CaseFilters()
-    qs = cases_visible_to(user).select_related(
+    qs = cases_visible_to(actor).select_related(
         "person", "receiving_organization", "sending_agency", "field", "business_category"
     )
     if filters.pattern:
@@ -124,33 +76,24 @@ def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
     return qs.order_by("-id")
 
 
+AWAITING_ROLES = (
+    "receiving_organization",
+    "sending_agency",
+    "sending_contact_point",
+    "support_organization",
+)
+
+
 def _steps_for_role(role: str) -> list[str]:
     return sorted({s.key for d in registry.all_definitions() for s in d.steps if role in s.roles})
 
 
-def cases_awaiting(user: Any) -> QuerySet[Case]:
-    """Open cases whose current step is one the user's organization records, nearest
+def cases_awaiting(actor: Actor) -> QuerySet[Case]:
+    """Open cases whose current step is one the actor's organization records, nearest
     deadline first (an expiring COE before anything else), then the oldest untouched."""
-    q = Q(pk__in=[])
-    for membership in memberships_of(user):
-        if not membership.can_act:
-            continue
-        org = membership.organization
-        if org.kind == OrganizationKind.RECEIVING_ORGANIZATION:
-            q |= Q(
-                receiving_organization=org,
-                current_step__in=_steps_for_role("receiving_organization"),
-            )
-        elif org.kind == OrganizationKind.SENDING_AGENCY:
-            q |= Q(sending_agency=org, current_step__in=_steps_for_role("sending_agency"))
-        elif org.kind == OrganizationKind.SENDING_CONTACT_POINT:
-            q |= Q(country=org.country, current_step__in=_steps_for_role("sending_contact_point"))
-        elif org.kind == OrganizationKind.SUPPORT_ORGANIZATION:
-            q |= Q(
-                support_organization=org, current_step__in=_steps_for_role("support_organization")
-            )
+    roles = {role: _steps_for_role(role) for role in AWAITING_ROLES}
     return (
-        Case.objects.filter(q, status="open")
+        Case.objects.filter(awaiting_visibility(actor, roles), status="open")
         .select_related("person", "receiving_organization", "sending_agency", "field")
         .annotate(next_due=Min("deadlines__due_on", filter=Q(deadlines__met=False)))
         .order_by(F("next_due").asc(nulls_last=True), "updated_at", "id")

@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kakehashi.accounts.models import Organization, OrganizationKind, User
-from kakehashi.accounts.selectors import memberships_of
+from kakehashi.access import Actor
+from kakehashi.access.policy import acting_receiving_organization
+from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.core.errors import (
     Conflict,
     InvalidInput,
@@ -34,7 +35,7 @@ from kakehashi.reference.models import BusinessCategory, Field
 from . import messages
 from .facts import agency_facts, case_facts, field_facts, person_facts
 from .models import Case, CaseDeadline, CaseEvent, CaseFlag, CaseStatus, CaseStep, EventKind
-from .selectors import case_get_for_user, case_parties_for_user, case_roles_for_user
+from .selectors import case_get_for_user
 
 
 def _snapshot(case: Case) -> dict[str, Any]:
@@ -44,7 +45,7 @@ def _snapshot(case: Case) -> dict[str, Any]:
 def _record_event(
     case: Case,
     kind: EventKind,
-    actor: User | None,
+    actor: Actor | None,
     organization: Organization | None,
     before: dict[str, Any],
     after: dict[str, Any],
@@ -54,7 +55,7 @@ def _record_event(
         case=case,
         kind=kind,
         step_key=step_key,
-        actor=actor,
+        actor=actor.user if actor is not None else None,
         organization=organization,
         before=before,
         after=after,
@@ -64,7 +65,7 @@ def _record_event(
 def _raise_flags(
     case: Case,
     findings: tuple[Finding, ...],
-    actor: User | None,
+    actor: Actor | None,
     org: Organization | None,
     step_key: str = "",
 ) -> list[Problem]:
@@ -105,30 +106,13 @@ def _sync_derived(case: Case, evaluation: Evaluation) -> None:
 # --- Opening a case ---------------------------------------------------------------------
 
 
-def _acting_receiving_organization(actor: User, organization_id: int | None) -> Organization:
-    candidates = [
-        m.organization
-        for m in memberships_of(actor)
-        if m.can_act and m.organization.kind == OrganizationKind.RECEIVING_ORGANIZATION
-    ]
-    if organization_id is not None:
-        candidates = [o for o in candidates if o.pk == organization_id]
-    if not candidates:
-        raise NotAllowed(
-            _("Only staff of the receiving organization can open a case for it."),
-            code="not_receiving_organization",
-        )
-    if len(candidates) > 1:
-        raise InvalidInput(
-            [
-                Problem(
-                    "required",
-                    _("Choose the receiving organization."),
-                    field="receiving_organization",
-                )
-            ]
-        )
-    return candidates[0]
+def _acting_receiving_organization(actor: Actor, organization_id: int | None) -> Organization:
+    return acting_receiving_organization(
+        actor,
+        organization_id,
+        _("Only staff of the receiving organization can open a case for it."),
+        field="receiving_organization",
+    )
 
 
 def _lookup(model: Any, field_name: str, problems: list[Problem], **filters: Any) -> Any:
@@ -147,7 +131,7 @@ class CreationResult:
 
 def case_create(
     *,
-    actor: User,
+    actor: Actor,
     person_id: int,
     field_code: str,
     category_code: str,
@@ -239,7 +223,7 @@ def case_create(
             country=country,
             procedure_version=definition.version,
             pattern=pattern,
-            created_by=actor,
+            created_by=actor.required_user,
         )
         case.reference = f"{country}-{today.year}-{case.pk:06d}"
         _sync_derived(case, evaluate(definition, rules, facts))
@@ -279,7 +263,7 @@ class CompletionResult:
 
 def case_complete_step(
     *,
-    actor: User,
+    actor: Actor,
     case_id: int,
     step_key: str,
     evidence: dict[str, Any],
@@ -299,7 +283,7 @@ def case_complete_step(
             .select_related("person", "field", "business_category", "sending_agency")
             .get(pk=visible.pk)
         )
-        parties = case_parties_for_user(actor, case)
+        parties = actor.case_parties(case)
         roles = frozenset(parties)
         definition = registry.definition_version(case.country, case.procedure_version)
         rules = registry.ssw_rules()
@@ -337,7 +321,7 @@ def case_complete_step(
                     round=check.round,
                     happened_on=check.happened_on,
                     evidence=dict(check.evidence),
-                    completed_by=actor,
+                    completed_by=actor.required_user,
                     organization=organization,
                 )
         except IntegrityError as exc:
@@ -372,10 +356,10 @@ def case_complete_step(
     )
 
 
-def case_withdraw(*, actor: User, case_id: int, reason: str) -> Case:
+def case_withdraw(*, actor: Actor, case_id: int, reason: str) -> Case:
     """The receiving organization withdraws an open case, giving a reason."""
     visible = case_get_for_user(actor, case_id)
-    if "receiving_organization" not in case_roles_for_user(actor, visible):
+    if "receiving_organization" not in actor.case_roles(visible):
         raise NotAllowed(_("Only the receiving organization can withdraw its case."))
     if not reason.strip():
         raise InvalidInput(

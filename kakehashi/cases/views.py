@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kakehashi.accounts.models import OrganizationKind
-from kakehashi.accounts.selectors import memberships_of
+from kakehashi.access import Actor, request_actor
+from kakehashi.access.policy import case_opening_organizations, may_open_cases
 from kakehashi.core.errors import DomainError, NotAllowed, NotFound, Problem
 from kakehashi.core.forms import apply_problems
 from kakehashi.people.selectors import person_list
@@ -54,7 +54,9 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     values = {k: request.GET.get(k, "") for k in FILTERS}
     search = request.session.get(SEARCH_KEY, "")
     filters = CaseFilters(search=search, **{k: v or None for k, v in values.items()})
-    page = Paginator(case_list(request.user, filters), 25).get_page(request.GET.get("page"))
+    page = Paginator(case_list(request_actor(request), filters), 25).get_page(
+        request.GET.get("page")
+    )
     choices = _definition_choices()
     context = {
         "nav": "cases",
@@ -67,7 +69,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "steps": choices["steps"],
         "fields": Field.objects.all(),
         "statuses": CaseStatus.choices,
-        "can_open": _can_open_cases(request.user),
+        "can_open": may_open_cases(request_actor(request)),
     }
     template = "cases/list.html#results" if getattr(request, "htmx", False) else "cases/list.html"
     return render(request, template, context)
@@ -81,16 +83,9 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("cases:list") + (f"?{query}" if query else ""))
 
 
-def _can_open_cases(user: Any) -> bool:
-    return any(
-        m.can_act and m.organization.kind == OrganizationKind.RECEIVING_ORGANIZATION
-        for m in memberships_of(user)
-    )
-
-
-def _get_case(user: Any, case_id: int) -> Any:
+def _get_case(actor: Actor, case_id: int) -> Any:
     try:
-        return case_get_for_user(user, case_id)
+        return case_get_for_user(actor, case_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
@@ -105,7 +100,7 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     evaluation = case_evaluation(case)
-    detail = case_detail(case, request.user, evaluation)
+    detail = case_detail(case, request_actor(request), evaluation)
     forms = []
     for action in detail["next_actions"]:
         if not action["can_complete"]:
@@ -157,13 +152,14 @@ def _evidence_rows(evidence: dict[str, Any], specs: dict[str, Any]) -> list[tupl
 
 @login_required
 def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _render_detail(request, _get_case(request.user, case_id))
+    return _render_detail(request, _get_case(request_actor(request), case_id))
 
 
 @login_required
 @require_POST
 def case_complete_step_view(request: HttpRequest, case_id: int, step_key: str) -> HttpResponse:
-    case = _get_case(request.user, case_id)
+    actor = request_actor(request)
+    case = _get_case(actor, case_id)
     definition = registry.definition_version(case.country, case.procedure_version)
     try:
         step = definition.step(step_key)
@@ -173,7 +169,7 @@ def case_complete_step_view(request: HttpRequest, case_id: int, step_key: str) -
     form.is_valid()  # only to render the values back; the service decides
     try:
         result = services.case_complete_step(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=actor,
             case_id=case.pk,
             step_key=step_key,
             evidence=form.evidence(),
@@ -187,7 +183,7 @@ def case_complete_step_view(request: HttpRequest, case_id: int, step_key: str) -
             else [*exc.problems] or [Problem(exc.code, exc.message)]
         )
         return _render_detail(
-            request, _get_case(request.user, case_id), bound=form, refusal=loose, status=exc.status
+            request, _get_case(actor, case_id), bound=form, refusal=loose, status=exc.status
         )
     messages.success(
         request, _("Recorded: %(step)s.") % {"step": step.title.get(get_language() or "en")}
@@ -200,11 +196,12 @@ def case_complete_step_view(request: HttpRequest, case_id: int, step_key: str) -
 @login_required
 @require_POST
 def case_withdraw_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _get_case(request.user, case_id)
+    actor = request_actor(request)
+    case = _get_case(actor, case_id)
     form = WithdrawForm(request.POST)
     try:
         services.case_withdraw(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=actor,
             case_id=case.pk,
             reason=request.POST.get("reason", ""),
         )
@@ -221,11 +218,8 @@ def case_withdraw_view(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def case_new_view(request: HttpRequest) -> HttpResponse:
-    receiving = [
-        m.organization
-        for m in memberships_of(request.user)
-        if m.can_act and m.organization.kind == OrganizationKind.RECEIVING_ORGANIZATION
-    ]
+    actor = request_actor(request)
+    receiving = list(case_opening_organizations(actor))
     if not receiving:
         raise Http404("not a receiving organization")
     country = request.GET.get("country", "KG").upper()
@@ -235,7 +229,7 @@ def case_new_view(request: HttpRequest) -> HttpResponse:
     form = CaseForm(
         request.POST or None,
         definition=definition,
-        persons=person_list(request.user),
+        persons=person_list(actor),
         receiving_organizations=receiving,
     )
     refusal: list[Any] = []
@@ -247,7 +241,7 @@ def case_new_view(request: HttpRequest) -> HttpResponse:
             category = data["business_category"]
             try:
                 result = services.case_create(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=actor,
                     person_id=data["person"].pk,
                     field_code=category.field.code,
                     category_code=category.code,

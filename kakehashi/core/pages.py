@@ -1,22 +1,13 @@
-"""Helpers the page views share: who is acting, and how a service error becomes a page."""
+"""How a service error becomes a page."""
 
 from __future__ import annotations
 
 from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
-
-from kakehashi.accounts.models import User
+from django.http import Http404
 
 from .errors import DomainError
-
-
-def acting_user(request: HttpRequest) -> User:
-    """The signed-in user (views that call this are behind login_required)."""
-    user = request.user
-    assert isinstance(user, User), "the views are behind login_required"
-    return user
 
 
 def refuse(error: DomainError) -> NoReturn:

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from kakehashi.access import Actor
 from kakehashi.accounts.models import MemberRole, Membership, Organization, OrganizationKind, User
 from kakehashi.cases.services import case_complete_step, case_create
 from kakehashi.joboffers import services as offers_services
@@ -292,7 +293,11 @@ def _walk(
         evidence = EVIDENCE[step]((today - datetime.timedelta(days=days_ago)).isoformat())
         evidence.update((overrides or {}).get(step, {}))
         case_complete_step(
-            actor=users[username], case_id=case_id, step_key=step, evidence=evidence, today=today
+            actor=Actor.of(users[username]),
+            case_id=case_id,
+            step_key=step,
+            evidence=evidence,
+            today=today,
         )
 
 
@@ -302,7 +307,7 @@ def _registries(
     """The MOC registries, recorded through their services (so notices go out too)."""
     record = registry_services.agency_decision_record
     record(
-        actor=users["aida"],
+        actor=Actor.of(users["aida"]),
         agency_id=orgs["agency"].pk,
         action="certified",
         effective_on=datetime.date(2024, 3, 1),
@@ -318,7 +323,7 @@ def _registries(
         country="KG",
     )
     record(
-        actor=users["aida"],
+        actor=Actor.of(users["aida"]),
         agency_id=revoked.pk,
         action="certified",
         effective_on=datetime.date(2024, 5, 1),
@@ -326,14 +331,14 @@ def _registries(
         certificate_number="MLSM-JP-022",
     )
     record(
-        actor=users["aida"],
+        actor=Actor.of(users["aida"]),
         agency_id=revoked.pk,
         action="suspended",
         effective_on=today - datetime.timedelta(days=90),
         reason="Inquiry into fees charged to candidates (MOC §4(1)(e))",
     )
     record(
-        actor=users["aida"],
+        actor=Actor.of(users["aida"]),
         agency_id=revoked.pk,
         action="revoked",
         effective_on=today - datetime.timedelta(days=30),
@@ -341,7 +346,7 @@ def _registries(
     )
     # Fast Visa has applied and waits for the ministry's examination.
     record(
-        actor=users["rustam"],
+        actor=Actor.of(users["rustam"]),
         agency_id=orgs["rogue"].pk,
         action="applied",
         effective_on=today - datetime.timedelta(days=7),
@@ -354,14 +359,14 @@ def _registries(
         country="JP",
     )
     registry_services.improvement_order_record(
-        actor=users["isao"],
+        actor=Actor.of(users["isao"]),
         receiving_organization_id=joetsu.pk,
         issued_on=today - datetime.timedelta(days=60),
         order_number="DEMO-2026-004",
         summary="Support plan not carried out (no regular interviews); overtime unpaid.",
     )
     registry_services.support_registration_record(
-        actor=users["isao"],
+        actor=Actor.of(users["isao"]),
         organization_id=orgs["support"].pk,
         registration_number="23登-012345",
         registered_on=datetime.date(2023, 4, 1),
@@ -381,7 +386,7 @@ def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> None:
         "how_to_apply": "E-mail recruit@shinano-care.example with your CV in Russian or Japanese.",
     }
     published = offers_services.job_offer_create(
-        actor=users["hana"],
+        actor=Actor.of(users["hana"]),
         data={
             **common,
             "title": "Care worker (day and night shifts)",
@@ -390,10 +395,12 @@ def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> None:
             "description": "Daily care of residents; training in Japanese care; dormitory.",
         },
     )
-    offers_services.job_offer_submit(actor=users["hana"], offer_id=published.pk)
-    offers_services.job_offer_review(actor=users["aida"], offer_id=published.pk, decision="publish")
+    offers_services.job_offer_submit(actor=Actor.of(users["hana"]), offer_id=published.pk)
+    offers_services.job_offer_review(
+        actor=Actor.of(users["aida"]), offer_id=published.pk, decision="publish"
+    )
     waiting = offers_services.job_offer_create(
-        actor=users["kenji"],
+        actor=Actor.of(users["kenji"]),
         data={
             **common,
             "field": "industrial_products",
@@ -408,7 +415,7 @@ def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> None:
             "description": "Operating and setting CNC lathes; quality checks; day shifts.",
         },
     )
-    offers_services.job_offer_submit(actor=users["kenji"], offer_id=waiting.pk)
+    offers_services.job_offer_submit(actor=Actor.of(users["kenji"]), offer_id=waiting.pk)
 
 
 @transaction.atomic
@@ -431,7 +438,7 @@ def load_demo() -> list[DemoUser]:
 
     def case(user: str, person: Person, field: str, category: str, pattern: str, **kw: Any) -> int:
         return case_create(
-            actor=users[user],
+            actor=Actor.of(users[user]),
             person_id=person.pk,
             field_code=field,
             category_code=category,

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from kakehashi.access import request_actor
 from kakehashi.core.pagination import page_by_id
 
 from . import services
@@ -200,7 +201,7 @@ def list_job_offers(
 ) -> dict[str, Any]:
     """Offers you may see: your organization's; the Center: its country's once submitted;
     the ISA: every offer."""
-    qs = job_offer_list(request.user, status)
+    qs = job_offer_list(request_actor(request), status)
     items, next_cursor = page_by_id(qs, limit=limit, cursor=cursor)
     return {"items": items, "next_cursor": next_cursor}
 
@@ -210,7 +211,7 @@ def create_job_offer(request: HttpRequest, payload: JobOfferIn) -> Status[JobOff
     data = payload.dict()
     organization_id = data.pop("receiving_organization_id")
     offer = services.job_offer_create(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request_actor(request),
         data=data,
         receiving_organization_id=organization_id,
     )
@@ -219,26 +220,26 @@ def create_job_offer(request: HttpRequest, payload: JobOfferIn) -> Status[JobOff
 
 @router.get("/{offer_id}", response=JobOfferOut)
 def get_job_offer(request: HttpRequest, offer_id: int) -> JobOffer:
-    return job_offer_get_for_user(request.user, offer_id)
+    return job_offer_get_for_user(request_actor(request), offer_id)
 
 
 @router.patch("/{offer_id}", response=JobOfferOut)
 def update_job_offer(request: HttpRequest, offer_id: int, payload: JobOfferPatch) -> JobOffer:
     data = payload.dict(exclude_unset=True)
-    return services.job_offer_update(actor=request.user, offer_id=offer_id, data=data)  # type: ignore[arg-type]
+    return services.job_offer_update(actor=request_actor(request), offer_id=offer_id, data=data)
 
 
 @router.post("/{offer_id}/submit", response=JobOfferOut)
 def submit_job_offer(request: HttpRequest, offer_id: int) -> JobOffer:
     """Submit the draft to the Center (seed 002 2(1))."""
-    return services.job_offer_submit(actor=request.user, offer_id=offer_id)  # type: ignore[arg-type]
+    return services.job_offer_submit(actor=request_actor(request), offer_id=offer_id)
 
 
 @router.post("/{offer_id}/review", response=JobOfferOut)
 def review_job_offer(request: HttpRequest, offer_id: int, payload: ReviewIn) -> JobOffer:
     """The Center publishes the offer on its website, or rejects it with the reason."""
     return services.job_offer_review(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request_actor(request),
         offer_id=offer_id,
         decision=payload.decision,
         note=payload.note,
@@ -248,7 +249,7 @@ def review_job_offer(request: HttpRequest, offer_id: int, payload: ReviewIn) -> 
 @router.post("/{offer_id}/withdraw", response=JobOfferOut)
 def withdraw_job_offer(request: HttpRequest, offer_id: int, payload: WithdrawIn) -> JobOffer:
     return services.job_offer_withdraw(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request_actor(request),
         offer_id=offer_id,
         reason=payload.reason,
     )
@@ -259,7 +260,7 @@ def list_contacts(
     request: HttpRequest, offer_id: int, limit: int = 50, cursor: str | None = None
 ) -> dict[str, Any]:
     """Candidates who contacted the organization: its members only."""
-    qs = contact_list(request.user, offer_id)
+    qs = contact_list(request_actor(request), offer_id)
     items, next_cursor = page_by_id(qs, limit=limit, cursor=cursor)
     return {"items": items, "next_cursor": next_cursor}
 
@@ -269,7 +270,7 @@ def record_contact(
     request: HttpRequest, offer_id: int, payload: ContactIn
 ) -> Status[CandidateContact]:
     contact = services.candidate_contact_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request_actor(request),
         offer_id=offer_id,
         data=payload.dict(),
     )
@@ -282,7 +283,7 @@ def start_case(
 ) -> Status[dict[str, Any]]:
     """Register the candidate as a person and open a pattern-2 (via_center) case."""
     started = services.candidate_contact_start_case(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request_actor(request),
         offer_id=offer_id,
         contact_id=contact_id,
         date_of_birth=payload.date_of_birth,

@@ -6,52 +6,28 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kakehashi.accounts.models import OrganizationKind
-from kakehashi.accounts.selectors import memberships_of
+from kakehashi.access import Actor
+from kakehashi.access.policy import may_see_contacts, review_countries
+from kakehashi.access.visibility import job_offer_visibility
 from kakehashi.core.errors import InvalidInput, NotAllowed, NotFound, Problem
 from kakehashi.reference.models import Field
 
 from .models import CandidateContact, JapaneseLevel, JobOffer, JobOfferStatus
 
-# What the Center sees of its country's offers: everything it was sent. A withdrawn offer
-# stays visible if it had been submitted (the Center may have to take it off its website).
-CENTER_STATUSES = (JobOfferStatus.SUBMITTED, JobOfferStatus.PUBLISHED, JobOfferStatus.REJECTED)
 
-
-def job_offer_visibility(user: Any) -> Q:
-    """- receiving organization (every member): its own offers, in every status;
-    - sending-country contact point (the Center): its country's offers once submitted;
-    - Japanese contact point (ISA): every offer (MOC §2, oversight).
-    Nobody else sees an offer here; published offers are on the public board."""
-    q = Q(pk__in=[])
-    for membership in memberships_of(user):
-        org = membership.organization
-        if org.kind == OrganizationKind.RECEIVING_ORGANIZATION:
-            q |= Q(receiving_organization=org)
-        elif org.kind == OrganizationKind.SENDING_CONTACT_POINT:
-            q |= Q(country=org.country) & (
-                Q(status__in=CENTER_STATUSES)
-                | Q(status=JobOfferStatus.WITHDRAWN, submitted_at__isnull=False)
-            )
-        elif org.kind == OrganizationKind.JP_CONTACT_POINT:
-            q |= Q(pk__isnull=False)
-    return q
-
-
-def job_offers_visible_to(user: Any) -> QuerySet[JobOffer]:
-    return JobOffer.objects.filter(job_offer_visibility(user)).select_related(
+def job_offers_visible_to(actor: Actor) -> QuerySet[JobOffer]:
+    return JobOffer.objects.filter(job_offer_visibility(actor)).select_related(
         "receiving_organization", "field", "business_category"
     )
 
 
-def job_offer_list(user: Any, status: str | None = None) -> QuerySet[JobOffer]:
-    qs = job_offers_visible_to(user)
+def job_offer_list(actor: Actor, status: str | None = None) -> QuerySet[JobOffer]:
+    qs = job_offers_visible_to(actor)
     if status:
         if status not in JobOfferStatus.values:
             raise InvalidInput(
@@ -68,73 +44,27 @@ def job_offer_list(user: Any, status: str | None = None) -> QuerySet[JobOffer]:
     return qs.order_by("-id")
 
 
-def job_offer_get_for_user(user: Any, offer_id: int) -> JobOffer:
-    offer = job_offers_visible_to(user).filter(pk=offer_id).first()
+def job_offer_get_for_user(actor: Actor, offer_id: int) -> JobOffer:
+    offer = job_offers_visible_to(actor).filter(pk=offer_id).first()
     if offer is None:
         raise NotFound("job offer")
     return offer
 
 
-def review_queue(user: Any) -> QuerySet[JobOffer]:
-    """Submitted offers waiting for the Center of the user's country, oldest first."""
-    countries = [
-        m.organization.country
-        for m in memberships_of(user)
-        if m.organization.kind == OrganizationKind.SENDING_CONTACT_POINT
-    ]
+def review_queue(actor: Actor) -> QuerySet[JobOffer]:
+    """Submitted offers waiting for the Center of the actor's country, oldest first."""
     return (
-        job_offers_visible_to(user)
-        .filter(status=JobOfferStatus.SUBMITTED, country__in=countries)
+        job_offers_visible_to(actor)
+        .filter(status=JobOfferStatus.SUBMITTED, country__in=review_countries(actor))
         .order_by("submitted_at", "id")
-    )
-
-
-# --- who may do what (the services enforce; the pages use these to show forms) ----------
-
-
-def may_create_offers(user: Any) -> bool:
-    return any(
-        m.can_act and m.organization.kind == OrganizationKind.RECEIVING_ORGANIZATION
-        for m in memberships_of(user)
-    )
-
-
-def may_manage_offer(user: Any, offer: JobOffer) -> bool:
-    """Change, submit, withdraw, record contacts, start cases: staff of the receiving
-    organization (not viewers)."""
-    return any(
-        m.can_act and m.organization_id == offer.receiving_organization_id
-        for m in memberships_of(user)
-    )
-
-
-def may_review_offer(user: Any, offer: JobOffer) -> bool:
-    """Publish or reject: staff of the Center of the offer's country (seed 002 2(1))."""
-    return any(
-        m.can_act
-        and m.organization.kind == OrganizationKind.SENDING_CONTACT_POINT
-        and m.organization.country == offer.country
-        for m in memberships_of(user)
-    )
-
-
-def is_center_member(user: Any) -> bool:
-    return any(
-        m.organization.kind == OrganizationKind.SENDING_CONTACT_POINT for m in memberships_of(user)
     )
 
 
 # --- candidate contacts: the receiving organization only ---------------------------------
 
 
-def may_see_contacts(user: Any, offer: JobOffer) -> bool:
-    """Contacts are personal data the candidate gave the employer: its members (viewers
-    too) see them; the Center and the ISA do not."""
-    return any(m.organization_id == offer.receiving_organization_id for m in memberships_of(user))
-
-
-def contacts_visible_to(user: Any, offer: JobOffer) -> QuerySet[CandidateContact]:
-    if not may_see_contacts(user, offer):
+def contacts_visible_to(actor: Actor, offer: JobOffer) -> QuerySet[CandidateContact]:
+    if not may_see_contacts(actor, offer):
         return CandidateContact.objects.none()
     return (
         CandidateContact.objects.filter(job_offer=offer)
@@ -143,20 +73,20 @@ def contacts_visible_to(user: Any, offer: JobOffer) -> QuerySet[CandidateContact
     )
 
 
-def contact_list(user: Any, offer_id: int) -> QuerySet[CandidateContact]:
-    """The offer's contacts: 404 for an offer the user may not see, 403 for one they see but
-    whose contacts are not theirs (the Center, the ISA)."""
-    offer = job_offer_get_for_user(user, offer_id)
-    if not may_see_contacts(user, offer):
+def contact_list(actor: Actor, offer_id: int) -> QuerySet[CandidateContact]:
+    """The offer's contacts: 404 for an offer the actor may not see, 403 for one it sees but
+    whose contacts are not its own (the Center, the ISA)."""
+    offer = job_offer_get_for_user(actor, offer_id)
+    if not may_see_contacts(actor, offer):
         raise NotAllowed(
             _("Only the receiving organization can see who contacted it about its job offer.")
         )
-    return contacts_visible_to(user, offer)
+    return contacts_visible_to(actor, offer)
 
 
-def contact_get_for_user(user: Any, offer_id: int, contact_id: int) -> CandidateContact:
-    offer = job_offer_get_for_user(user, offer_id)
-    contact = contacts_visible_to(user, offer).filter(pk=contact_id).first()
+def contact_get_for_user(actor: Actor, offer_id: int, contact_id: int) -> CandidateContact:
+    offer = job_offer_get_for_user(actor, offer_id)
+    contact = contacts_visible_to(actor, offer).filter(pk=contact_id).first()
     if contact is None:
         raise NotFound("contact")
     contact.job_offer = offer

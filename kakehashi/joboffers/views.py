@@ -8,8 +8,6 @@ Candidates' names never go in a URL or a flash message (flash messages live in a
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,9 +18,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kakehashi.access import Actor, request_actor
+from kakehashi.access.policy import (
+    may_create_offers,
+    may_manage_offer,
+    may_see_contacts,
+    offer_reviewer,
+    review_countries,
+)
 from kakehashi.core.errors import DomainError, Problem
 from kakehashi.core.forms import AccessibleForm, apply_problems
-from kakehashi.core.pages import acting_user, refuse
+from kakehashi.core.pages import refuse
 
 from . import services
 from .forms import ContactForm, JobOfferForm, ReviewForm, StartCaseForm, WithdrawForm
@@ -31,13 +37,8 @@ from .presenters import STATUS_BADGE, offer_facts
 from .selectors import (
     contact_get_for_user,
     contacts_visible_to,
-    is_center_member,
     job_offer_get_for_user,
     job_offer_list,
-    may_create_offers,
-    may_manage_offer,
-    may_review_offer,
-    may_see_contacts,
     review_queue,
 )
 from .services.offers import EDITABLE, OFFER_FIELDS
@@ -46,9 +47,9 @@ PAGE_SIZE = 25
 CONTACT_EVENTS = (JobOfferEventKind.CONTACT_RECORDED, JobOfferEventKind.CASE_STARTED)
 
 
-def _get_offer(user: Any, offer_id: int) -> JobOffer:
+def _get_offer(actor: Actor, offer_id: int) -> JobOffer:
     try:
-        return job_offer_get_for_user(user, offer_id)
+        return job_offer_get_for_user(actor, offer_id)
     except DomainError as error:
         raise Http404(error.message) from error
 
@@ -63,7 +64,7 @@ def _problems_on(form: AccessibleForm, error: DomainError) -> list[Problem]:
 
 def _require_manager(request: HttpRequest, offer: JobOffer) -> None:
     """Refuse a write on the page before reading its form, in the services' order."""
-    if not may_manage_offer(request.user, offer):
+    if not may_manage_offer(request_actor(request), offer):
         raise PermissionDenied(
             _("Only staff of the receiving organization can change its job offer.")
         )
@@ -83,7 +84,7 @@ def offer_list_page(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in JobOfferStatus.values:
         status = ""
-    offers = job_offer_list(request.user, status or None)
+    offers = job_offer_list(request_actor(request), status or None)
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -95,8 +96,8 @@ def offer_list_page(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": JobOfferStatus.choices,
             "query": f"status={status}" if status else "",
-            "can_create": may_create_offers(request.user),
-            "is_center": is_center_member(request.user),
+            "can_create": may_create_offers(request_actor(request)),
+            "is_center": bool(review_countries(request_actor(request))),
         },
     )
 
@@ -104,15 +105,17 @@ def offer_list_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def review_queue_page(request: HttpRequest) -> HttpResponse:
     """The Center's queue: submitted offers of its country, oldest first."""
-    if not is_center_member(request.user):
+    if not bool(review_countries(request_actor(request))):
         raise PermissionDenied(_("Only the Center reviews job offers."))
-    page = Paginator(review_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(review_queue(request_actor(request)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = [
         {
             "offer": offer,
             "facts": offer_facts(offer),
             "form": ReviewForm(offer_id=offer.pk)
-            if may_review_offer(request.user, offer)
+            if offer_reviewer(request_actor(request), offer) is not None
             else None,
         }
         for offer in page
@@ -142,7 +145,7 @@ def _form_page(
 
 @login_required
 def offer_new(request: HttpRequest) -> HttpResponse:
-    if not may_create_offers(request.user):
+    if not may_create_offers(request_actor(request)):
         raise PermissionDenied(_("Only staff of a receiving organization can post job offers."))
     if request.method != "POST":
         return _form_page(request, JobOfferForm(), [], None)
@@ -150,7 +153,7 @@ def offer_new(request: HttpRequest) -> HttpResponse:
     loose: list[Problem] = []
     if form.is_valid():
         try:
-            offer = services.job_offer_create(actor=acting_user(request), data=form.cleaned_data)
+            offer = services.job_offer_create(actor=request_actor(request), data=form.cleaned_data)
         except DomainError as error:
             loose = _problems_on(form, error)
         else:
@@ -161,8 +164,8 @@ def offer_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
-    offer = _get_offer(request.user, offer_id)
-    if not may_manage_offer(request.user, offer):
+    offer = _get_offer(request_actor(request), offer_id)
+    if not may_manage_offer(request_actor(request), offer):
         raise PermissionDenied(
             _("Only staff of the receiving organization can change its job offer.")
         )
@@ -180,7 +183,7 @@ def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.job_offer_update(
-                actor=acting_user(request), offer_id=offer.pk, data=form.cleaned_data
+                actor=request_actor(request), offer_id=offer.pk, data=form.cleaned_data
             )
         except DomainError as error:
             loose = _problems_on(form, error)
@@ -206,20 +209,22 @@ def _detail_page(
     withdraw_form: WithdrawForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = request.user
-    can_manage = may_manage_offer(user, offer)
-    can_review = may_review_offer(user, offer) and offer.status == JobOfferStatus.SUBMITTED
+    actor = request_actor(request)
+    can_manage = may_manage_offer(actor, offer)
+    can_review = (
+        offer_reviewer(actor, offer) is not None and offer.status == JobOfferStatus.SUBMITTED
+    )
     can_record = can_manage and offer.status == JobOfferStatus.PUBLISHED
     start_forms = start_forms or {}
     contacts = []
-    if may_see_contacts(user, offer):
-        for contact in contacts_visible_to(user, offer):
+    if may_see_contacts(actor, offer):
+        for contact in contacts_visible_to(actor, offer):
             form, loose = start_forms.get(contact.pk, (None, []))
             if can_manage and contact.case_id is None and form is None:
                 form = StartCaseForm(contact_id=contact.pk)
             contacts.append({"contact": contact, "form": form, "loose": loose})
     events = offer.events.select_related("organization").order_by("id")
-    if not may_see_contacts(user, offer):
+    if not may_see_contacts(actor, offer):
         # How many candidates answered is the organization's business, like who they are.
         events = events.exclude(kind__in=CONTACT_EVENTS)
     return render(
@@ -239,7 +244,7 @@ def _detail_page(
             else None,
             "review_form": (review_form or ReviewForm(offer_id=offer.pk)) if can_review else None,
             "review_loose": review_loose or [],
-            "sees_contacts": may_see_contacts(user, offer),
+            "sees_contacts": may_see_contacts(actor, offer),
             "contacts": contacts,
             "contact_form": (contact_form or ContactForm()) if can_record else None,
             "contact_loose": contact_loose or [],
@@ -251,15 +256,15 @@ def _detail_page(
 
 @login_required
 def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
-    return _detail_page(request, _get_offer(request.user, offer_id))
+    return _detail_page(request, _get_offer(request_actor(request), offer_id))
 
 
 @login_required
 @require_POST
 def offer_submit(request: HttpRequest, offer_id: int) -> HttpResponse:
-    offer = _get_offer(request.user, offer_id)
+    offer = _get_offer(request_actor(request), offer_id)
     try:
-        services.job_offer_submit(actor=acting_user(request), offer_id=offer.pk)
+        services.job_offer_submit(actor=request_actor(request), offer_id=offer.pk)
     except DomainError as error:
         return _detail_page(request, offer, refusal=_refusal(error), status=error.status)
     messages.success(request, _("The job offer has been submitted to the Center."))
@@ -269,7 +274,7 @@ def offer_submit(request: HttpRequest, offer_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
-    offer = _get_offer(request.user, offer_id)
+    offer = _get_offer(request_actor(request), offer_id)
     _require_manager(request, offer)
     form = WithdrawForm(request.POST)
     loose: list[Problem] = []
@@ -277,7 +282,7 @@ def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.job_offer_withdraw(
-                actor=acting_user(request), offer_id=offer.pk, reason=form.cleaned_data["reason"]
+                actor=request_actor(request), offer_id=offer.pk, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
             loose, status = _problems_on(form, error), error.status
@@ -290,8 +295,8 @@ def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def offer_review(request: HttpRequest, offer_id: int) -> HttpResponse:
-    offer = _get_offer(request.user, offer_id)
-    if not may_review_offer(request.user, offer):
+    offer = _get_offer(request_actor(request), offer_id)
+    if not offer_reviewer(request_actor(request), offer) is not None:
         raise PermissionDenied(
             _("Only staff of the Center of the offer's country can publish or reject it.")
         )
@@ -301,7 +306,7 @@ def offer_review(request: HttpRequest, offer_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             reviewed = services.job_offer_review(
-                actor=acting_user(request),
+                actor=request_actor(request),
                 offer_id=offer.pk,
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"],
@@ -327,7 +332,7 @@ def offer_review(request: HttpRequest, offer_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def contact_record(request: HttpRequest, offer_id: int) -> HttpResponse:
-    offer = _get_offer(request.user, offer_id)
+    offer = _get_offer(request_actor(request), offer_id)
     _require_manager(request, offer)
     form = ContactForm(request.POST)
     loose: list[Problem] = []
@@ -335,7 +340,7 @@ def contact_record(request: HttpRequest, offer_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.candidate_contact_record(
-                actor=acting_user(request), offer_id=offer.pk, data=form.cleaned_data
+                actor=request_actor(request), offer_id=offer.pk, data=form.cleaned_data
             )
         except DomainError as error:
             loose, status = _problems_on(form, error), error.status
@@ -350,9 +355,9 @@ def contact_record(request: HttpRequest, offer_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def contact_start_case(request: HttpRequest, offer_id: int, contact_id: int) -> HttpResponse:
-    offer = _get_offer(request.user, offer_id)
+    offer = _get_offer(request_actor(request), offer_id)
     try:
-        contact_get_for_user(request.user, offer.pk, contact_id)
+        contact_get_for_user(request_actor(request), offer.pk, contact_id)
     except DomainError as error:
         raise Http404(error.message) from error
     _require_manager(request, offer)
@@ -362,7 +367,7 @@ def contact_start_case(request: HttpRequest, offer_id: int, contact_id: int) -> 
     if form.is_valid():
         try:
             started = services.candidate_contact_start_case(
-                actor=acting_user(request),
+                actor=request_actor(request),
                 offer_id=offer.pk,
                 contact_id=contact_id,
                 date_of_birth=form.cleaned_data["date_of_birth"],

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from kakehashi.access import request_actor
 from kakehashi.core.pagination import page_by_id
 
 from . import services
@@ -103,31 +104,36 @@ class PersonPage(Schema):
 def list_persons(
     request: HttpRequest, search: str | None = None, limit: int = 50, cursor: str | None = None
 ) -> dict[str, Any]:
-    items, next_cursor = page_by_id(person_list(request.user, search), limit=limit, cursor=cursor)
+    items, next_cursor = page_by_id(
+        person_list(request_actor(request), search), limit=limit, cursor=cursor
+    )
     return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post("", response={201: PersonOut})
 def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
-    return Status(201, services.person_create(actor=request.user, data=payload.dict()))  # type: ignore[arg-type]
+    actor = request_actor(request)
+    return Status(201, services.person_create(actor=actor, data=payload.dict()))
 
 
 @router.get("/{person_id}", response=PersonOut)
 def get_person(request: HttpRequest, person_id: int) -> Person:
-    return person_get_for_user(request.user, person_id)
+    return person_get_for_user(request_actor(request), person_id)
 
 
 @router.patch("/{person_id}", response=PersonOut)
 def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
     data = payload.dict(exclude_unset=True)
-    return services.person_update(actor=request.user, person_id=person_id, data=data)  # type: ignore[arg-type]
+    return services.person_update(actor=request_actor(request), person_id=person_id, data=data)
 
 
 @router.post("/{person_id}/test-results", response={201: TestResultOut})
 def add_test_result(
     request: HttpRequest, person_id: int, payload: TestResultIn
 ) -> Status[TestResult]:
-    result = services.test_result_add(actor=request.user, person_id=person_id, data=payload.dict())  # type: ignore[arg-type]
+    result = services.test_result_add(
+        actor=request_actor(request), person_id=person_id, data=payload.dict()
+    )
     return Status(201, result)
 
 
@@ -148,7 +154,7 @@ def present_person(
 ) -> Status[Presentation]:
     """Present the person to a receiving organization (an agency's job-seeker, seed 002 3(2))."""
     presentation = services.person_present(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request_actor(request),
         person_id=person_id,
         organization_id=payload.organization_id,
     )

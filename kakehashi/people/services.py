@@ -10,18 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kakehashi.accounts.models import Organization, OrganizationKind, User
+from kakehashi.access import Actor
+from kakehashi.access.policy import (
+    may_add_test_results,
+    may_manage_person,
+    person_registering_organization,
+)
+from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.core.errors import InvalidInput, NotAllowed, Problem
 from kakehashi.procedures.registry import ssw_rules
 from kakehashi.reference.models import BusinessCategory
 
 from .models import Person, Presentation, TestKind, TestResult
-from .selectors import (
-    may_add_test_results,
-    may_manage_person,
-    person_get_for_user,
-    registering_organization_of,
-)
+from .selectors import person_get_for_user
 
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 PERSON_FIELDS = (
@@ -39,8 +40,8 @@ PERSON_FIELDS = (
 )
 
 
-def _registering_organization(actor: User) -> Organization:
-    organization = registering_organization_of(actor)
+def _registering_organization(actor: Actor) -> Organization:
+    organization = person_registering_organization(actor)
     if organization is None:
         raise NotAllowed(_("Your organization cannot register persons."))
     return organization
@@ -134,14 +135,14 @@ def _clean_person(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def person_create(*, actor: User, data: dict[str, Any]) -> Person:
+def person_create(*, actor: Actor, data: dict[str, Any]) -> Person:
     """Register a candidate or worker for the actor's organization."""
     organization = _registering_organization(actor)
     return Person.objects.create(created_by_organization=organization, **_clean_person(data))
 
 
 @transaction.atomic
-def person_update(*, actor: User, person_id: int, data: dict[str, Any]) -> Person:
+def person_update(*, actor: Actor, person_id: int, data: dict[str, Any]) -> Person:
     """Change a person's record. Only the organization that registered them may."""
     person = person_get_for_user(actor, person_id)
     if not may_manage_person(actor, person):
@@ -194,7 +195,7 @@ def _test_code_problems(kind: str, test_code: str, level: str) -> list[Problem]:
 
 
 @transaction.atomic
-def test_result_add(*, actor: User, person_id: int, data: dict[str, Any]) -> TestResult:
+def test_result_add(*, actor: Actor, person_id: int, data: dict[str, Any]) -> TestResult:
     """Record a test result: a skill test for a business category, or a Japanese test."""
     person = person_get_for_user(actor, person_id)
     if not may_add_test_results(actor, person):
@@ -245,7 +246,7 @@ def test_result_add(*, actor: User, person_id: int, data: dict[str, Any]) -> Tes
 
 
 @transaction.atomic
-def person_present(*, actor: User, person_id: int, organization_id: int) -> Presentation:
+def person_present(*, actor: Actor, person_id: int, organization_id: int) -> Presentation:
     """Give a person's information to a receiving organization (seed 002 3(2)), so that it
     can see them and open a case. Only the organization that registered the person may;
     presenting twice changes nothing."""
@@ -263,7 +264,7 @@ def person_present(*, actor: User, person_id: int, organization_id: int) -> Pres
         person=person,
         organization=target,
         defaults={
-            "presented_by": actor,
+            "presented_by": actor.user,
             "presented_by_organization": person.created_by_organization,
         },
     )

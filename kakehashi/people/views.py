@@ -22,25 +22,24 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kakehashi.access import Actor, request_actor
+from kakehashi.access.policy import (
+    may_add_test_results,
+    may_manage_person,
+    person_registering_organization,
+)
 from kakehashi.accounts.models import OrganizationKind
-from kakehashi.accounts.selectors import organizations_visible_to
+from kakehashi.accounts.selectors import organization_directory
 from kakehashi.cases.presenters import case_summary
 from kakehashi.cases.selectors import cases_visible_to
 from kakehashi.core.errors import DomainError
 from kakehashi.core.forms import AccessibleForm, apply_problems
-from kakehashi.core.pages import acting_user, refuse
+from kakehashi.core.pages import refuse
 from kakehashi.procedures.registry import ssw_rules
 
 from .forms import PersonForm, PresentForm, SearchForm, TestResultForm, field_label
 from .models import Person, TestKind
-from .selectors import (
-    may_add_test_results,
-    may_manage_person,
-    person_get_for_user,
-    person_list,
-    presentations_visible_to,
-    registering_organization_of,
-)
+from .selectors import person_get_for_user, person_list, presentations_visible_to
 from .services import (
     PERSON_FIELDS,
     person_create,
@@ -56,9 +55,9 @@ PAGE_SIZE = 25
 # --- what the user may do (shown or refused here; enforced by the services) -------------
 
 
-def _get_person(user: Any, person_id: int) -> Person:
+def _get_person(actor: Actor, person_id: int) -> Person:
     try:
-        return person_get_for_user(user, person_id)
+        return person_get_for_user(actor, person_id)
     except DomainError as error:
         raise Http404(error.message) from error
 
@@ -77,7 +76,8 @@ def _problems_on(form: AccessibleForm, error: DomainError) -> list[Any]:
 @login_required
 def person_list_page(request: HttpRequest) -> HttpResponse:
     search = str(request.session.get(SEARCH_SESSION_KEY, ""))
-    page = Paginator(person_list(request.user, search), PAGE_SIZE).get_page(request.GET.get("page"))
+    actor = request_actor(request)
+    page = Paginator(person_list(actor, search), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "people/list.html",
@@ -86,7 +86,7 @@ def person_list_page(request: HttpRequest) -> HttpResponse:
             "page": page,
             "search": search,
             "search_form": SearchForm(initial={"q": search}),
-            "can_register": registering_organization_of(request.user) is not None,
+            "can_register": person_registering_organization(actor) is not None,
         },
     )
 
@@ -109,14 +109,14 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_new(request: HttpRequest) -> HttpResponse:
-    if not registering_organization_of(request.user) is not None:
+    if not person_registering_organization(request_actor(request)) is not None:
         raise PermissionDenied(_("Your organization cannot register persons."))
     form = PersonForm(request.POST if request.method == "POST" else None)
     loose: list[Any] = []
     if request.method == "POST":
         if form.is_valid():
             try:
-                person = person_create(actor=acting_user(request), data=form.service_data())
+                person = person_create(actor=request_actor(request), data=form.service_data())
             except DomainError as error:
                 loose = _problems_on(form, error)
             else:
@@ -128,8 +128,8 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _get_person(request.user, person_id)
-    if not may_manage_person(request.user, person):
+    person = _get_person(request_actor(request), person_id)
+    if not may_manage_person(request_actor(request), person):
         raise PermissionDenied(
             _("Only the organization that registered this person can change the record.")
         )
@@ -140,7 +140,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     loose: list[Any] = []
     if form.is_valid():
         try:
-            person_update(actor=acting_user(request), person_id=person.pk, data=form.service_data())
+            person_update(
+                actor=request_actor(request), person_id=person.pk, data=form.service_data()
+            )
         except DomainError as error:
             loose = _problems_on(form, error)
         else:
@@ -178,13 +180,13 @@ def _test_name(code: str) -> str:
     return code
 
 
-def _receiving_organizations(user: Any, person: Person) -> list[Any]:
+def _receiving_organizations(actor: Actor, person: Person) -> list[Any]:
     """Where the person can still be presented: receiving organizations other than the
     registering one and those already presented to."""
     presented = set(person.presentations.values_list("organization_id", flat=True))
     return [
         o
-        for o in organizations_visible_to(user).filter(kind=OrganizationKind.RECEIVING_ORGANIZATION)
+        for o in organization_directory().filter(kind=OrganizationKind.RECEIVING_ORGANIZATION)
         if o.pk not in presented and o.pk != person.created_by_organization_id
     ]
 
@@ -198,16 +200,16 @@ def _detail_page(
     present_loose: list[Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = request.user
-    can_manage = may_manage_person(user, person)
-    can_add_tests = may_add_test_results(user, person)
-    organizations = _receiving_organizations(user, person) if can_manage else []
+    actor = request_actor(request)
+    can_manage = may_manage_person(actor, person)
+    can_add_tests = may_add_test_results(actor, person)
+    organizations = _receiving_organizations(actor, person) if can_manage else []
     if can_add_tests and test_form is None:
         test_form = TestResultForm()
     if can_manage and present_form is None:
         present_form = PresentForm(organizations=organizations)
     cases = (
-        cases_visible_to(user)
+        cases_visible_to(actor)
         .filter(person=person)
         .select_related(
             "person", "receiving_organization", "sending_agency", "field", "business_category"
@@ -235,7 +237,7 @@ def _detail_page(
             "facts": facts,
             "tests": tests,
             "cases": [{**case_summary(c), "status_label": c.get_status_display()} for c in cases],
-            "presentations": presentations_visible_to(user, person),
+            "presentations": presentations_visible_to(actor, person),
             "can_manage": can_manage,
             "can_add_tests": can_add_tests,
             "test_form": test_form,
@@ -249,14 +251,14 @@ def _detail_page(
 
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    return _detail_page(request, _get_person(request.user, person_id))
+    return _detail_page(request, _get_person(request_actor(request), person_id))
 
 
 @login_required
 @require_POST
 def person_add_test(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _get_person(request.user, person_id)
-    if not may_add_test_results(request.user, person):
+    person = _get_person(request_actor(request), person_id)
+    if not may_add_test_results(request_actor(request), person):
         raise PermissionDenied(
             _("Only staff of an organization working with this person can record test results.")
         )
@@ -264,7 +266,9 @@ def person_add_test(request: HttpRequest, person_id: int) -> HttpResponse:
     loose: list[Any] = []
     if form.is_valid():
         try:
-            test_result_add(actor=acting_user(request), person_id=person.pk, data=form.cleaned_data)
+            test_result_add(
+                actor=request_actor(request), person_id=person.pk, data=form.cleaned_data
+            )
         except DomainError as error:
             loose = _problems_on(form, error)
         else:
@@ -276,17 +280,19 @@ def person_add_test(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_present_page(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _get_person(request.user, person_id)
-    if not may_manage_person(request.user, person):
+    person = _get_person(request_actor(request), person_id)
+    if not may_manage_person(request_actor(request), person):
         raise PermissionDenied(
             _("Only the organization that registered this person can present them.")
         )
-    form = PresentForm(request.POST, organizations=_receiving_organizations(request.user, person))
+    form = PresentForm(
+        request.POST, organizations=_receiving_organizations(request_actor(request), person)
+    )
     loose: list[Any] = []
     if form.is_valid():
         try:
             person_present(
-                actor=acting_user(request),
+                actor=request_actor(request),
                 person_id=person.pk,
                 organization_id=form.cleaned_data["organization_id"],
             )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from kakehashi.access import request_actor
 from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.cases.presenters import case_summary
 from kakehashi.cases.selectors import cases_visible_to
@@ -113,7 +114,7 @@ def record_decision(request: HttpRequest, agency_id: int, payload: DecisionIn) -
     """The agency applies (action `applied`); the sending country's ministry decides
     (`certified`, `refused`, `suspended`, `resumed`, `revoked`, `expired`)."""
     decision = services.agency_decision_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request_actor(request),
         agency_id=agency_id,
         **payload.dict(),
     )
@@ -163,7 +164,9 @@ def list_orders(request: HttpRequest, on: datetime.date | None = None) -> Any:
 
 @router.post("/improvement-orders", response={201: OrderOut})
 def record_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
-    return Status(201, services.improvement_order_record(actor=request.user, **payload.dict()))  # type: ignore[arg-type]
+    return Status(
+        201, services.improvement_order_record(actor=request_actor(request), **payload.dict())
+    )
 
 
 class SupportOut(Schema):
@@ -201,13 +204,15 @@ def list_support(request: HttpRequest, on: datetime.date | None = None) -> Any:
 
 @router.post("/support-organizations", response={201: SupportOut})
 def record_support(request: HttpRequest, payload: SupportIn) -> Status[Any]:
-    return Status(201, services.support_registration_record(actor=request.user, **payload.dict()))  # type: ignore[arg-type]
+    return Status(
+        201, services.support_registration_record(actor=request_actor(request), **payload.dict())
+    )
 
 
 @router.post("/support-organizations/{registration_id}/cancel", response=SupportOut)
 def cancel_support(request: HttpRequest, registration_id: int, payload: CancelIn) -> Any:
     return services.support_registration_cancel(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request_actor(request),
         registration_id=registration_id,
         cancelled_on=payload.cancelled_on,
     )
@@ -248,7 +253,7 @@ def list_suspensions(
 def record_suspension(request: HttpRequest, payload: SuspensionIn) -> Status[Any]:
     data = payload.dict()
     suspension = services.field_suspension_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request_actor(request),
         field_code=data.pop("field"),
         **data,
     )
@@ -262,7 +267,7 @@ def suspension_review(request: HttpRequest, suspension_id: int) -> list[dict[str
     suspension = FieldSuspension.objects.select_related("field").filter(pk=suspension_id).first()
     if suspension is None:
         raise NotFound("field suspension")
-    visible = cases_visible_to(request.user).values("pk")
+    visible = cases_visible_to(request_actor(request)).values("pk")
     cases = selectors.cases_for_suspension_review(suspension).filter(pk__in=visible)
     return [case_summary(c) for c in cases.select_related("person", "field", "business_category")]
 
@@ -296,7 +301,9 @@ def list_licences(request: HttpRequest, on: datetime.date | None = None) -> Any:
 
 @router.post("/placement-licences", response={201: LicenceOut})
 def record_licence(request: HttpRequest, payload: LicenceIn) -> Status[Any]:
-    return Status(201, services.placement_licence_record(actor=request.user, **payload.dict()))  # type: ignore[arg-type]
+    return Status(
+        201, services.placement_licence_record(actor=request_actor(request), **payload.dict())
+    )
 
 
 class NoticeOut(Schema):
@@ -317,7 +324,7 @@ class NoticeOut(Schema):
 @router.get("/notices", response=list[NoticeOut])
 def list_notices(request: HttpRequest, unacknowledged: bool = False) -> Any:
     """Notices sent to the caller's organization by the other side's contact point."""
-    qs = selectors.notices_for(request.user)
+    qs = selectors.notices_for(request_actor(request))
     if unacknowledged:
         qs = qs.filter(acknowledged_at__isnull=True)
     return list(qs[:200])
@@ -325,4 +332,4 @@ def list_notices(request: HttpRequest, unacknowledged: bool = False) -> Any:
 
 @router.post("/notices/{notice_id}/acknowledge", response=NoticeOut)
 def acknowledge_notice(request: HttpRequest, notice_id: int) -> Any:
-    return services.notice_acknowledge(actor=request.user, notice_id=notice_id)  # type: ignore[arg-type]
+    return services.notice_acknowledge(actor=request_actor(request), notice_id=notice_id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from kakehashi.access import Actor
+from kakehashi.access.visibility import notice_visibility
 from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.cases.models import Case, CaseStatus
 from kakehashi.procedures.facts import CertificationDecision
@@ -172,9 +173,7 @@ def cases_for_suspension_review(suspension: FieldSuspension) -> QuerySet[Case]:
     )
 
 
-def notices_for(user: Any) -> QuerySet[Notice]:
-    from kakehashi.accounts.selectors import organization_ids_of
-
-    return Notice.objects.filter(to_organization_id__in=organization_ids_of(user)).select_related(
+def notices_for(actor: Actor) -> QuerySet[Notice]:
+    return Notice.objects.filter(notice_visibility(actor)).select_related(
         "from_organization", "to_organization"
     )

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kakehashi.access import request_actor
+from kakehashi.access.policy import agency_deciding_organization, japan_contact_point
 from kakehashi.accounts.models import Organization, OrganizationKind
-from kakehashi.accounts.selectors import memberships_of
 from kakehashi.core.errors import DomainError, NotFound
 from kakehashi.core.forms import AccessibleForm, apply_problems
 from kakehashi.reference.models import Field
@@ -32,17 +33,6 @@ from .forms import (
 )
 
 
-def _acts_as(user: Any, kind: str, country: str | None = None) -> Organization | None:
-    for m in memberships_of(user):
-        if (
-            m.can_act
-            and m.organization.kind == kind
-            and (country is None or m.organization.country == country)
-        ):
-            return m.organization
-    return None
-
-
 def _agency(agency_id: int) -> Organization:
     agency = Organization.objects.filter(pk=agency_id, kind=OrganizationKind.SENDING_AGENCY).first()
     if agency is None:
@@ -53,13 +43,14 @@ def _agency(agency_id: int) -> Organization:
 @login_required
 def registries_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    notices = list(selectors.notices_for(request.user)[:50])
+    actor = request_actor(request)
+    notices = list(selectors.notices_for(actor)[:50])
     context = {
         "nav": "registries",
         "notices": notices,
         "register": selectors.agency_register(today),
-        "is_ministry": _acts_as(request.user, OrganizationKind.SENDING_CONTACT_POINT) is not None,
-        "is_japan": _acts_as(request.user, OrganizationKind.JP_CONTACT_POINT) is not None,
+        "is_ministry": actor.acts_as(OrganizationKind.SENDING_CONTACT_POINT) is not None,
+        "is_japan": japan_contact_point(actor) is not None,
         "orders": selectors.improvement_orders(today)[:20],
         "suspensions": selectors.field_suspensions(today),
         "support": selectors.support_organizations(today),
@@ -76,10 +67,9 @@ def _agency_page(
 ) -> HttpResponse:
     today = timezone.localdate()
     entry = selectors.agency_entry(agency.pk, today)
-    ministry = _acts_as(request.user, OrganizationKind.SENDING_CONTACT_POINT, agency.country)
-    is_agency = any(
-        m.can_act and m.organization_id == agency.pk for m in memberships_of(request.user)
-    )
+    actor = request_actor(request)
+    ministry = agency_deciding_organization(actor, agency)
+    is_agency = actor.acts_for(agency.pk) is not None
     context = {
         "nav": "registries",
         "agency": agency,
@@ -110,7 +100,7 @@ def agency_decide_view(request: HttpRequest, agency_id: int) -> HttpResponse:
         for k in ("action", "effective_on", "valid_until", "certificate_number", "reason")
     }
     try:
-        services.agency_decision_record(actor=request.user, agency_id=agency.pk, **data)  # type: ignore[arg-type]
+        services.agency_decision_record(actor=request_actor(request), agency_id=agency.pk, **data)
     except DomainError as exc:
         if exc.status == 403:
             messages.error(request, exc.message)
@@ -127,7 +117,9 @@ def agency_decide_view(request: HttpRequest, agency_id: int) -> HttpResponse:
 def agency_apply_view(request: HttpRequest, agency_id: int) -> HttpResponse:
     agency = _agency(agency_id)
     try:
-        services.agency_decision_record(actor=request.user, agency_id=agency.pk, action="applied")  # type: ignore[arg-type]
+        services.agency_decision_record(
+            actor=request_actor(request), agency_id=agency.pk, action="applied"
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -168,7 +160,7 @@ def _japan_forms(post: Any = None) -> dict[str, AccessibleForm]:
 def japan_view(request: HttpRequest) -> HttpResponse:
     """Japan's contact point records improvement orders, support organizations and field
     suspensions (MOC §6(3), §8)."""
-    if _acts_as(request.user, OrganizationKind.JP_CONTACT_POINT) is None:
+    if japan_contact_point(request_actor(request)) is None:
         raise Http404("not Japan's contact point")
     forms = _japan_forms(request.POST or None)
     status, refusal = 200, None
@@ -182,7 +174,7 @@ def japan_view(request: HttpRequest) -> HttpResponse:
         try:
             if which == "order":
                 services.improvement_order_record(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request_actor(request),
                     receiving_organization_id=int(raw["receiving_organization_id"] or 0),
                     issued_on=raw["issued_on"],
                     summary=raw["summary"],
@@ -190,7 +182,7 @@ def japan_view(request: HttpRequest) -> HttpResponse:
                 )
             elif which == "support":
                 services.support_registration_record(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request_actor(request),
                     organization_id=int(raw["organization_id"] or 0),
                     registration_number=raw["registration_number"],
                     registered_on=raw["registered_on"],
@@ -199,7 +191,7 @@ def japan_view(request: HttpRequest) -> HttpResponse:
                 )
             elif which == "licence":
                 services.placement_licence_record(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request_actor(request),
                     holder_id=int(raw["holder_id"] or 0),
                     licence_number=raw["licence_number"],
                     valid_from=raw["valid_from"],
@@ -208,7 +200,7 @@ def japan_view(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 services.field_suspension_record(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request_actor(request),
                     field_code=raw["field"],
                     starts_on=raw["starts_on"],
                     ends_on=raw["ends_on"] or None,
@@ -237,7 +229,7 @@ def japan_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notice_acknowledge_view(request: HttpRequest, notice_id: int) -> HttpResponse:
     try:
-        services.notice_acknowledge(actor=request.user, notice_id=notice_id)  # type: ignore[arg-type]
+        services.notice_acknowledge(actor=request_actor(request), notice_id=notice_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     return redirect("registries:home")

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kakehashi.joboffers",
     "kakehashi.demo",
     "kakehashi.public",
+    "kakehashi.home",
 ]
 
 MIDDLEWARE = [
@@ -74,7 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "kakehashi.core.context_processors.organizations",
+                "kakehashi.access.requests.organizations",
             ],
         },
     },

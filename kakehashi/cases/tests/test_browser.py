@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from kakehashi.access import Actor
 from kakehashi.cases import services
 from kakehashi.cases.models import Case, CaseEvent, CaseStep
 from kakehashi.people.models import Person
@@ -75,7 +76,7 @@ def walk(world: Any, case: Case, *steps: str) -> None:
     """Record steps directly through the services, each by the persona who records it."""
     for step in steps:
         services.case_complete_step(
-            actor=world.user(actor_for(step)),
+            actor=Actor.of(world.user(actor_for(step))),
             case_id=case.pk,
             step_key=step,
             evidence=evidence_for(step),
@@ -105,7 +106,7 @@ def person(world: Any) -> Person:
 def care_case(world: Any, person: Person) -> Case:
     """A pattern-3 case (through Ala-Too Bridge) opened by hana, nothing recorded yet."""
     return services.case_create(
-        actor=world.hana,
+        actor=Actor.of(world.hana),
         person_id=person.pk,
         field_code="care",
         category_code="care",

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from kakehashi.access import Actor
 from kakehashi.accounts.models import MemberRole, User
 from kakehashi.cases import services
 from kakehashi.cases.models import AppendOnlyError, Case, CaseEvent, CaseStep
@@ -40,7 +41,7 @@ def race(attempts: list[tuple[int, int]], step_key: str) -> list[Any]:
             evidence = evidence_for(step_key)
             barrier.wait(timeout=30)
             outcomes[index] = services.case_complete_step(
-                actor=actor, case_id=case_id, step_key=step_key, evidence=evidence
+                actor=Actor.of(actor), case_id=case_id, step_key=step_key, evidence=evidence
             )
         except BaseException as exc:  # reported by the test, whatever it is
             outcomes[index] = exc
@@ -62,7 +63,7 @@ def race(attempts: list[tuple[int, int]], step_key: str) -> list[Any]:
 def open_case(world: Any) -> Case:
     person = make_eligible(PersonFactory(created_by_organization=world.care_home), "care")
     return services.case_create(
-        actor=world.hana,
+        actor=Actor.of(world.hana),
         person_id=person.pk,
         field_code="care",
         category_code="care",

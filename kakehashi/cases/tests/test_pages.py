@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import Client
 
+from kakehashi.access import Actor
 from kakehashi.cases import services
 from kakehashi.cases.models import Case, CaseEvent, CaseStep
 from kakehashi.testing.factories import PersonFactory, make_eligible
@@ -26,7 +27,7 @@ def care_case(world):
     person = PersonFactory(created_by_organization=world.care_home, family_name="SAMPLEVA")
     make_eligible(person, "care")
     return services.case_create(
-        actor=world.hana,
+        actor=Actor.of(world.hana),
         person_id=person.pk,
         field_code="care",
         category_code="care",
@@ -180,7 +181,7 @@ def test_a_refused_rule_shows_the_same_message_as_the_api(world, care_case, api_
         ("employment_contract", world.hana),
     ]:
         services.case_complete_step(
-            actor=actor, case_id=care_case.pk, step_key=step, evidence=evidence_for(step)
+            actor=Actor.of(actor), case_id=care_case.pk, step_key=step, evidence=evidence_for(step)
         )
     care_case.person.test_results.filter(kind="japanese").delete()
     events = CaseEvent.objects.count()
@@ -306,7 +307,7 @@ def test_home_lists_the_steps_waiting_on_my_organization(world, care_case):
     assert care_case.reference in client_for(world.hana).get("/").content.decode()
     assert care_case.reference not in client_for(world.bakyt).get("/").content.decode()
     services.case_complete_step(
-        actor=world.hana,
+        actor=Actor.of(world.hana),
         case_id=care_case.pk,
         step_key="agency_recruitment_contract",
         evidence=evidence_for("agency_recruitment_contract"),
@@ -327,7 +328,7 @@ def test_home_puts_the_nearest_deadline_first(world):
         person = PersonFactory(created_by_organization=world.care_home)
         make_eligible(person, "care")
         case = services.case_create(
-            actor=world.hana,
+            actor=Actor.of(world.hana),
             person_id=person.pk,
             field_code="care",
             category_code="care",
@@ -340,7 +341,10 @@ def test_home_puts_the_nearest_deadline_first(world):
         ]:
             day = today - datetime.timedelta(days=days)
             services.case_complete_step(
-                actor=world.hana, case_id=case.pk, step_key=step, evidence=evidence_for(step, day)
+                actor=Actor.of(world.hana),
+                case_id=case.pk,
+                step_key=step,
+                evidence=evidence_for(step, day),
             )
         refs.append(case.reference)
     html = client_for(world.hana).get("/").content.decode()

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from kakehashi.access import Actor
 from kakehashi.cases import services
 from kakehashi.cases.models import Case, CaseEvent, CaseStatus, CaseStep
 from kakehashi.conftest import ApiClient
@@ -50,7 +51,7 @@ class Cases:
 def _open_case(world: Any, actor: str, org: Any, pattern: str, **extra: Any) -> Case:
     person = make_eligible(PersonFactory(created_by_organization=org), "care")
     result = services.case_create(
-        actor=world.user(actor),
+        actor=Actor.of(world.user(actor)),
         person_id=person.pk,
         field_code="care",
         category_code="care",
@@ -80,7 +81,7 @@ def _case_at(world: Any, step_key: str) -> Case:
     )
     for done in VIA_AGENCY[: VIA_AGENCY.index(step_key)]:
         services.case_complete_step(
-            actor=world.user(actor_for(done)),
+            actor=Actor.of(world.user(actor_for(done))),
             case_id=case.pk,
             step_key=done,
             evidence=evidence_for(done),

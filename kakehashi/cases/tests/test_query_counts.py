@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kakehashi.access import Actor
 from kakehashi.accounts.models import OrganizationKind
 from kakehashi.cases import services
 from kakehashi.cases.models import Case
@@ -28,7 +29,7 @@ def add_cases(world: Any, count: int) -> list[int]:
         pattern = PATTERNS[index % len(PATTERNS)]
         person = make_eligible(PersonFactory(created_by_organization=world.care_home), "care")
         result = services.case_create(
-            actor=world.hana,
+            actor=Actor.of(world.hana),
             person_id=person.pk,
             field_code="care",
             category_code="care",
@@ -121,7 +122,7 @@ def test_the_case_page_does_not_grow_with_the_number_of_completed_steps(
     for case_id, steps in ((one, DIRECT[:1]), (seven, DIRECT)):
         for step in steps:
             services.case_complete_step(
-                actor=world.user(actor_for(step)),
+                actor=Actor.of(world.user(actor_for(step))),
                 case_id=case_id,
                 step_key=step,
                 evidence=evidence_for(step),

@@ -8,11 +8,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kakehashi.accounts.models import Organization, User
+from kakehashi.access import Actor
+from kakehashi.access.policy import may_manage_offer
+from kakehashi.accounts.models import Organization
 from kakehashi.core.errors import NotAllowed, Problem, RuleRefused
 
 from ..models import JobOffer, JobOfferEvent, JobOfferEventKind
-from ..selectors import job_offer_get_for_user, may_manage_offer
+from ..selectors import job_offer_get_for_user
 
 SEED_002 = "seed 002 §2"
 
@@ -20,7 +22,7 @@ SEED_002 = "seed 002 §2"
 def record_event(
     offer: JobOffer,
     kind: JobOfferEventKind,
-    actor: User,
+    actor: Actor,
     organization: Organization,
     before: dict[str, Any],
     after: dict[str, Any],
@@ -28,7 +30,7 @@ def record_event(
     return JobOfferEvent.objects.create(
         job_offer=offer,
         kind=kind,
-        actor=actor,
+        actor=actor.required_user,
         organization=organization,
         before=before,
         after=after,
@@ -72,7 +74,7 @@ def as_date(value: Any, name: str, problems: list[Problem]) -> datetime.date | N
         return None
 
 
-def managed_offer_locked(actor: User, offer_id: int, refusal: str) -> JobOffer:
+def managed_offer_locked(actor: Actor, offer_id: int, refusal: str) -> JobOffer:
     """The offer, visible (404) and managed by the actor (403), locked for the change.
     Call inside a transaction."""
     offer = job_offer_get_for_user(actor, offer_id)

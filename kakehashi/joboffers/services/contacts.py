@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kakehashi.accounts.models import User
+from kakehashi.access import Actor
+from kakehashi.access.policy import may_manage_offer
 from kakehashi.cases.models import Case
 from kakehashi.cases.services import case_create
 from kakehashi.core.errors import InvalidInput, NotAllowed, Problem, RuleRefused
@@ -22,7 +23,7 @@ from kakehashi.people.models import Person
 from kakehashi.people.services import person_create
 
 from ..models import CandidateContact, JobOfferEventKind, JobOfferStatus
-from ..selectors import contact_get_for_user, may_manage_offer
+from ..selectors import contact_get_for_user
 from .common import SEED_002, as_date, managed_offer_locked, record_event, required
 
 CONTACT_TEXT = {"family_name": True, "given_names": True, "phone": False, "message": False}
@@ -91,7 +92,7 @@ def _clean_contact(data: dict[str, Any], published_on: datetime.date) -> dict[st
 
 @transaction.atomic
 def candidate_contact_record(
-    *, actor: User, offer_id: int, data: dict[str, Any]
+    *, actor: Actor, offer_id: int, data: dict[str, Any]
 ) -> CandidateContact:
     """Record that a candidate who saw the published offer contacted the receiving
     organization. Only on its own offer while it is published (409 otherwise)."""
@@ -115,7 +116,7 @@ def candidate_contact_record(
         )
     published_on = timezone.localdate(offer.published_at)
     contact = CandidateContact.objects.create(
-        job_offer=offer, recorded_by=actor, **_clean_contact(data, published_on)
+        job_offer=offer, recorded_by=actor.required_user, **_clean_contact(data, published_on)
     )
     record_event(
         offer,
@@ -138,7 +139,7 @@ class CaseStarted:
 
 
 def candidate_contact_start_case(
-    *, actor: User, offer_id: int, contact_id: int, date_of_birth: Any
+    *, actor: Actor, offer_id: int, contact_id: int, date_of_birth: Any
 ) -> CaseStarted:
     """Register the candidate as a person (a national of the offer's country, living there)
     and open a pattern-2 case (via_center) for the offer's field and business category.

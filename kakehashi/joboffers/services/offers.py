@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kakehashi.accounts.models import Organization, OrganizationKind, User
-from kakehashi.accounts.selectors import memberships_of
+from kakehashi.access import Actor
+from kakehashi.access.policy import acting_receiving_organization, offer_reviewer
+from kakehashi.accounts.models import Organization
 from kakehashi.core.errors import InvalidInput, NotAllowed, Problem
 from kakehashi.reference.models import BusinessCategory, Field
 
@@ -27,10 +28,7 @@ from ..models import (
     JobOfferEventKind,
     JobOfferStatus,
 )
-from ..selectors import (
-    job_offer_get_for_user,
-    may_review_offer,
-)
+from ..selectors import job_offer_get_for_user
 from .common import (
     as_date,
     as_int,
@@ -149,30 +147,13 @@ def _closing_problems(offer: JobOffer, today: datetime.date) -> list[Problem]:
     return []
 
 
-def _acting_receiving_organization(actor: User, organization_id: int | None) -> Organization:
-    candidates = [
-        m.organization
-        for m in memberships_of(actor)
-        if m.can_act and m.organization.kind == OrganizationKind.RECEIVING_ORGANIZATION
-    ]
-    if organization_id is not None:
-        candidates = [o for o in candidates if o.pk == organization_id]
-    if not candidates:
-        raise NotAllowed(
-            _("Only staff of a receiving organization can post job offers."),
-            code="not_receiving_organization",
-        )
-    if len(candidates) > 1:
-        raise InvalidInput(
-            [
-                Problem(
-                    "required",
-                    _("Choose the receiving organization."),
-                    field="receiving_organization_id",
-                )
-            ]
-        )
-    return candidates[0]
+def _acting_receiving_organization(actor: Actor, organization_id: int | None) -> Organization:
+    return acting_receiving_organization(
+        actor,
+        organization_id,
+        _("Only staff of a receiving organization can post job offers."),
+        field="receiving_organization_id",
+    )
 
 
 # --- The receiving organization's offer ------------------------------------------------
@@ -180,7 +161,7 @@ def _acting_receiving_organization(actor: User, organization_id: int | None) -> 
 
 @transaction.atomic
 def job_offer_create(
-    *, actor: User, data: dict[str, Any], receiving_organization_id: int | None = None
+    *, actor: Actor, data: dict[str, Any], receiving_organization_id: int | None = None
 ) -> JobOffer:
     """A draft job offer of the actor's receiving organization (seed 002 2(1): 求人情報や
     受入機関に関する情報等). Only its staff may; the Center sees it once submitted."""
@@ -188,7 +169,7 @@ def job_offer_create(
     offer = JobOffer.objects.create(
         receiving_organization=organization,
         country=PARTNER_COUNTRY,
-        created_by=actor,
+        created_by=actor.required_user,
         **_clean_offer(data),
     )
     record_event(
@@ -198,7 +179,7 @@ def job_offer_create(
 
 
 @transaction.atomic
-def job_offer_update(*, actor: User, offer_id: int, data: dict[str, Any]) -> JobOffer:
+def job_offer_update(*, actor: Actor, offer_id: int, data: dict[str, Any]) -> JobOffer:
     """Change a draft, or a rejected offer (which becomes a draft again, to be resubmitted).
     Once submitted or published, the Center has it: it cannot be changed (409)."""
     offer = managed_offer_locked(
@@ -230,7 +211,7 @@ def job_offer_update(*, actor: User, offer_id: int, data: dict[str, Any]) -> Job
 
 
 @transaction.atomic
-def job_offer_submit(*, actor: User, offer_id: int) -> JobOffer:
+def job_offer_submit(*, actor: Actor, offer_id: int) -> JobOffer:
     """Submit a draft to the Center for publication (seed 002 2(1): センターに対し、求人情報
     …を提出)."""
     offer = managed_offer_locked(
@@ -260,7 +241,7 @@ def job_offer_submit(*, actor: User, offer_id: int) -> JobOffer:
 
 
 @transaction.atomic
-def job_offer_withdraw(*, actor: User, offer_id: int, reason: str = "") -> JobOffer:
+def job_offer_withdraw(*, actor: Actor, offer_id: int, reason: str = "") -> JobOffer:
     """The receiving organization takes its offer back, in any state (e.g. the positions
     are filled); a published offer leaves the public board at once."""
     offer = managed_offer_locked(
@@ -293,11 +274,12 @@ PUBLISH, REJECT = "publish", "reject"
 
 
 @transaction.atomic
-def job_offer_review(*, actor: User, offer_id: int, decision: str, note: str = "") -> JobOffer:
+def job_offer_review(*, actor: Actor, offer_id: int, decision: str, note: str = "") -> JobOffer:
     """The Center of the offer's country publishes a submitted offer on its website, or
     rejects it giving the reason (seed 002 2(1): 同センターのホームページで公表)."""
     offer = job_offer_get_for_user(actor, offer_id)
-    if not may_review_offer(actor, offer):
+    center = offer_reviewer(actor, offer)
+    if center is None:
         raise NotAllowed(
             _("Only staff of the Center of the offer's country can publish or reject it."),
             code="not_sending_contact_point",
@@ -328,17 +310,10 @@ def job_offer_review(*, actor: User, offer_id: int, decision: str, note: str = "
     now = timezone.now()
     before = {"status": offer.status}
     offer.status = JobOfferStatus.PUBLISHED if decision == PUBLISH else JobOfferStatus.REJECTED
-    offer.reviewed_at, offer.reviewed_by, offer.review_note = now, actor, note
+    offer.reviewed_at, offer.reviewed_by, offer.review_note = now, actor.user, note
     if decision == PUBLISH:
         offer.published_at = now
     offer.save()
-    center = next(
-        m.organization
-        for m in memberships_of(actor)
-        if m.can_act
-        and m.organization.kind == OrganizationKind.SENDING_CONTACT_POINT
-        and m.organization.country == offer.country
-    )
     kind = JobOfferEventKind.PUBLISHED if decision == PUBLISH else JobOfferEventKind.REJECTED
     record_event(offer, kind, actor, center, before, {"status": offer.status, "note": note})
     return offer

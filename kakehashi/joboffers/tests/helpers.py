@@ -10,6 +10,7 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
+from kakehashi.access import Actor
 from kakehashi.joboffers import services
 from kakehashi.joboffers.models import CandidateContact, JobOffer, JobOfferStatus
 from kakehashi.reference.models import BusinessCategory, Field
@@ -69,23 +70,26 @@ def contact_data(**changes: Any) -> dict[str, Any]:
 
 def make_offer(world: Any, status: str = JobOfferStatus.DRAFT, **changes: Any) -> JobOffer:
     """An offer of the care home (hana's organization), taken to `status` by the services."""
-    offer = services.job_offer_create(actor=world.hana, data=offer_data(**changes))
+    offer = services.job_offer_create(actor=Actor.of(world.hana), data=offer_data(**changes))
     if status == JobOfferStatus.DRAFT:
         return offer
     if status == JobOfferStatus.WITHDRAWN:
-        return services.job_offer_withdraw(actor=world.hana, offer_id=offer.pk)
-    services.job_offer_submit(actor=world.hana, offer_id=offer.pk)
+        return services.job_offer_withdraw(actor=Actor.of(world.hana), offer_id=offer.pk)
+    services.job_offer_submit(actor=Actor.of(world.hana), offer_id=offer.pk)
     if status == JobOfferStatus.SUBMITTED:
         return JobOffer.objects.get(pk=offer.pk)
     decision = services.REJECT if status == JobOfferStatus.REJECTED else services.PUBLISH
     return services.job_offer_review(
-        actor=world.aida, offer_id=offer.pk, decision=decision, note="Wage missing overtime rate."
+        actor=Actor.of(world.aida),
+        offer_id=offer.pk,
+        decision=decision,
+        note="Wage missing overtime rate.",
     )
 
 
 def record_contact(world: Any, offer: JobOffer, **changes: Any) -> CandidateContact:
     return services.candidate_contact_record(
-        actor=world.hana, offer_id=offer.pk, data=contact_data(**changes)
+        actor=Actor.of(world.hana), offer_id=offer.pk, data=contact_data(**changes)
     )
 
 

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kakehashi.access import Actor
 from kakehashi.joboffers import services
 
 from .helpers import (
@@ -106,7 +107,7 @@ def test_a_published_offer_that_was_withdrawn_leaves_the_board(world, channel):
     offer = make_offer(world, "published")
     assert board_ids(channel) == [offer.pk]
 
-    services.job_offer_withdraw(actor=world.hana, offer_id=offer.pk)
+    services.job_offer_withdraw(actor=Actor.of(world.hana), offer_id=offer.pk)
 
     assert board_ids(channel) == []
 
@@ -124,11 +125,17 @@ def test_no_personal_data_on_any_public_page(world):
     in the public HTML, JSON or CSV, even once a case was opened for the contact."""
     offer = make_offer(world, "submitted")
     services.job_offer_review(
-        actor=world.aida, offer_id=offer.pk, decision="publish", note="Checked by phone 0312"
+        actor=Actor.of(world.aida),
+        offer_id=offer.pk,
+        decision="publish",
+        note="Checked by phone 0312",
     )
     contact = record_contact(world, offer, given_names="NURGUL")
     services.candidate_contact_start_case(
-        actor=world.hana, offer_id=offer.pk, contact_id=contact.pk, date_of_birth="2001-05-06"
+        actor=Actor.of(world.hana),
+        offer_id=offer.pk,
+        contact_id=contact.pk,
+        date_of_birth="2001-05-06",
     )
 
     public = everything_public(offer.pk)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from kakehashi.access import Actor
 from kakehashi.cases.models import Case
 from kakehashi.core.errors import InvalidInput, RuleRefused
 from kakehashi.joboffers import services
@@ -224,7 +225,7 @@ def test_bad_offer_input_names_the_field_and_the_rule(world, api_as, changes, pr
 def test_the_service_names_unparsed_values_too(world, changes, problems):
     """What the pages and the API parse before, the service checks again (for commands)."""
     with pytest.raises(InvalidInput) as refused:
-        services.job_offer_create(actor=world.hana, data=offer_data(**changes))
+        services.job_offer_create(actor=Actor.of(world.hana), data=offer_data(**changes))
 
     assert {p.field: p.code for p in refused.value.problems} == problems
     assert not JobOffer.objects.exists()
@@ -332,7 +333,10 @@ def test_starting_a_case_needs_a_valid_date_of_birth(world, date_of_birth, code)
 
     with pytest.raises(InvalidInput) as refused:
         services.candidate_contact_start_case(
-            actor=world.hana, offer_id=offer.pk, contact_id=contact.pk, date_of_birth=date_of_birth
+            actor=Actor.of(world.hana),
+            offer_id=offer.pk,
+            contact_id=contact.pk,
+            date_of_birth=date_of_birth,
         )
 
     assert [(p.field, p.code) for p in refused.value.problems] == [("date_of_birth", code)]
@@ -374,7 +378,10 @@ def test_a_case_refused_by_a_rule_registers_no_person(world, monkeypatch):
 
     with pytest.raises(RuleRefused):
         services.candidate_contact_start_case(
-            actor=world.hana, offer_id=offer.pk, contact_id=contact.pk, date_of_birth="2000-01-02"
+            actor=Actor.of(world.hana),
+            offer_id=offer.pk,
+            contact_id=contact.pk,
+            date_of_birth="2000-01-02",
         )
 
     assert _snapshot() == before

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kakehashi.access import Actor
 from kakehashi.cases import services as case_services
 from kakehashi.people import models as people_models
 from kakehashi.people.models import Person, Presentation
@@ -386,7 +387,7 @@ def test_detail_of_a_person_not_visible_is_404(world, person, name):
 def test_detail_links_the_persons_cases(world, person):
     make_eligible(person, "care")
     case = case_services.case_create(
-        actor=world.hana,
+        actor=Actor.of(world.hana),
         person_id=person.pk,
         field_code="care",
         category_code="care",
@@ -402,7 +403,7 @@ def test_detail_links_the_persons_cases(world, person):
 def test_agency_sees_the_test_form_for_a_person_on_its_case_but_not_present(world, person):
     make_eligible(person, "care")
     case_services.case_create(
-        actor=world.hana,
+        actor=Actor.of(world.hana),
         person_id=person.pk,
         field_code="care",
         category_code="care",

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from kakehashi.access import Actor
 from kakehashi.accounts.models import MemberRole
 from kakehashi.cases import services as case_services
 from kakehashi.cases.models import Case
@@ -47,7 +48,7 @@ def _care_home_candidate(world: Any, nationality: str = "KG") -> Person:
 def _with_case(world: Any, person: Person) -> Person:
     """Open the care home's via-agency case for `person`, with Niigata Support named."""
     case_services.case_create(
-        actor=world.hana,
+        actor=Actor.of(world.hana),
         person_id=person.pk,
         field_code="care",
         category_code="care",

@@ -13,6 +13,7 @@ from typing import Any, cast
 import pytest
 from django.test import Client
 
+from kakehashi.access import Actor
 from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.registries import services as registries
 from kakehashi.testing.factories import OrganizationFactory
@@ -76,7 +77,7 @@ def decide(world: Any) -> Any:
         if action in ("suspended", "revoked", "refused"):
             more.setdefault("reason", f"{action} for a test")
         return registries.agency_decision_record(
-            actor=world.aida, agency_id=org.pk, action=action, effective_on=on, **more
+            actor=Actor.of(world.aida), agency_id=org.pk, action=action, effective_on=on, **more
         )
 
     return record

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from kakehashi.access import Actor
 from kakehashi.registries import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +28,7 @@ PAGES = {
 @pytest.fixture
 def revoked(world: Any) -> Any:
     services.agency_decision_record(
-        actor=world.aida,
+        actor=Actor.of(world.aida),
         agency_id=world.agency.pk,
         action="revoked",
         reason="Collected deposits from candidates (MOC §4(1)(a))",
@@ -44,7 +45,7 @@ def test_a_visitor_sees_a_revocation_on_the_public_register(
         page.locator("tr", has=page.locator(link)).locator(".badge--state-certified")
     ).to_be_visible()
     services.agency_decision_record(
-        actor=world.aida,
+        actor=Actor.of(world.aida),
         agency_id=world.agency.pk,
         action="revoked",
         reason="Forged documents (MOC §4(1)(d))",

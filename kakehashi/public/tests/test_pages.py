@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from kakehashi.access import Actor
 from kakehashi.public import presenters
 from kakehashi.registries import services as registries
 
@@ -34,14 +35,14 @@ def registers(world: Any, decide: Any) -> Any:
     decide(world.rogue_agency, "certified", datetime.date(2024, 2, 1), valid_until="2028-01-31")
     decide(world.rogue_agency, "revoked", datetime.date(2024, 8, 1), reason="Took deposits")
     registries.improvement_order_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         receiving_organization_id=world.care_home.pk,
         issued_on="2025-03-03",
         order_number="IO-2025-7",
         summary="Unpaid overtime",
     )
     registries.support_registration_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         organization_id=world.support.pk,
         registration_number="19登-000123",
         registered_on="2024-04-01",
@@ -49,7 +50,10 @@ def registers(world: Any, decide: Any) -> Any:
         languages="ky, ru, ja",
     )
     registries.field_suspension_record(
-        actor=world.isao, field_code="care", starts_on="2025-01-01", reason="Shortage filled"
+        actor=Actor.of(world.isao),
+        field_code="care",
+        starts_on="2025-01-01",
+        reason="Shortage filled",
     )
     return world
 

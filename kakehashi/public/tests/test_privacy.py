@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kakehashi.access import Actor
 from kakehashi.cases import services as case_services
 from kakehashi.cases.models import Case, CaseFlag
 from kakehashi.registries import services as registries
@@ -54,7 +55,7 @@ def test_no_personal_data_on_any_public_page_or_feed(world: Any, decide: Any) ->
         )
         cases.append(
             case_services.case_create(
-                actor=world.hana,
+                actor=Actor.of(world.hana),
                 person_id=person.pk,
                 field_code="care",
                 category_code="care",
@@ -67,21 +68,21 @@ def test_no_personal_data_on_any_public_page_or_feed(world: Any, decide: Any) ->
     decide(world.agency, "revoked", today, reason="Deposits collected from workers")
     decide(world.rogue_agency, "certified", datetime.date(2024, 1, 1), valid_until="2030-01-01")
     registries.improvement_order_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         receiving_organization_id=world.care_home.pk,
         issued_on=today,
         order_number="IO-1",
         summary="Wages below the contract",
     )
     registries.support_registration_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         organization_id=world.support.pk,
         registration_number="19登-000777",
         registered_on="2024-04-01",
         languages="ky, ru",
     )
     registries.field_suspension_record(
-        actor=world.isao, field_code="care", starts_on=today, reason="Shortage filled"
+        actor=Actor.of(world.isao), field_code="care", starts_on=today, reason="Shortage filled"
     )
     # The revocation flagged the open cases: personal data is now linked to the agency.
     assert CaseFlag.objects.filter(case__in=cases, code="agency_revoked").count() == 2

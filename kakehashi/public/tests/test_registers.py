@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from kakehashi.access import Actor
 from kakehashi.registries import services as registries
 
 from .conftest import agency, anonymous, csv_of, json_of, text
@@ -222,7 +223,7 @@ def test_filter_by_state(named: dict[str, Any]) -> None:
 
 def test_improvement_orders_are_listed_from_their_date(world: Any) -> None:
     registries.improvement_order_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         receiving_organization_id=world.care_home.pk,
         issued_on="2025-03-03",
         order_number="IO-2025-7",
@@ -243,7 +244,7 @@ def test_improvement_orders_are_listed_from_their_date(world: Any) -> None:
 
 def test_support_organizations_in_force_on_the_date(world: Any) -> None:
     registration = registries.support_registration_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         organization_id=world.support.pk,
         registration_number="19登-000123",
         registered_on="2024-04-01",
@@ -269,7 +270,7 @@ def test_support_organizations_in_force_on_the_date(world: Any) -> None:
         == []
     )
     registries.support_registration_cancel(
-        actor=world.isao, registration_id=registration.pk, cancelled_on="2025-05-01"
+        actor=Actor.of(world.isao), registration_id=registration.pk, cancelled_on="2025-05-01"
     )
     assert json_of(anonymous().get("/public/support-organizations.json"))["items"] == []
     still = anonymous().get("/public/support-organizations.json", {"on": "2025-04-30"})
@@ -278,14 +279,17 @@ def test_support_organizations_in_force_on_the_date(world: Any) -> None:
 
 def test_field_suspensions_in_force_and_ended(world: Any) -> None:
     registries.field_suspension_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         field_code="care",
         starts_on="2024-01-01",
         ends_on="2024-06-30",
         reason="Shortage filled in 2024",
     )
     registries.field_suspension_record(
-        actor=world.isao, field_code="construction", starts_on="2025-01-01", reason="Filled"
+        actor=Actor.of(world.isao),
+        field_code="construction",
+        starts_on="2025-01-01",
+        reason="Filled",
     )
     items = json_of(anonymous().get("/public/field-suspensions.json"))["items"]
     assert [(i["field_code"], i["in_force"]) for i in items] == [

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kakehashi.accounts.models import Organization, OrganizationKind, User
-from kakehashi.accounts.selectors import memberships_of
+from kakehashi.access import Actor
+from kakehashi.access.policy import agency_deciding_organization
+from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.cases.messages import CERTIFICATION_STATES
 from kakehashi.cases.models import Case, CaseEvent, CaseFlag, CaseStatus, EventKind
 from kakehashi.core.errors import InvalidInput, NotAllowed, Problem, RuleRefused
@@ -31,7 +32,7 @@ from ..models import (
     CertificationAction,
     NoticeKind,
 )
-from .common import notify, parse_date, require_org
+from .common import notify, parse_date
 
 
 def agency_state_on(
@@ -50,7 +51,7 @@ def agency_state_on(
 
 
 def _flag_cases(
-    agency: Organization, decision: AgencyCertificationDecision, actor: User, org: Organization
+    agency: Organization, decision: AgencyCertificationDecision, actor: Actor, org: Organization
 ) -> int:
     """Flag every open case that names the agency (receiving organization and city see it)."""
     code = FLAGS_CASES[decision.action]
@@ -70,14 +71,14 @@ def _flag_cases(
         CaseEvent.objects.create(
             case=case,
             kind=EventKind.FLAG_RAISED,
-            actor=actor,
+            actor=actor.user,
             organization=org,
             after={"flag": code, **params, "source": source},
         )
     return len(cases)
 
 
-def _clear_flags(agency: Organization, actor: User, org: Organization) -> int:
+def _clear_flags(agency: Organization, actor: Actor, org: Organization) -> int:
     flags = list(
         CaseFlag.objects.filter(
             case__sending_agency=agency, code__in=FLAGS_CASES.values(), cleared_at__isnull=True
@@ -90,7 +91,7 @@ def _clear_flags(agency: Organization, actor: User, org: Organization) -> int:
         CaseEvent.objects.create(
             case=flag.case,
             kind=EventKind.FLAG_CLEARED,
-            actor=actor,
+            actor=actor.user,
             organization=org,
             before={"flag": flag.code},
             after={"flag": flag.code, "cleared": True},
@@ -101,7 +102,7 @@ def _clear_flags(agency: Organization, actor: User, org: Organization) -> int:
 @transaction.atomic
 def agency_decision_record(
     *,
-    actor: User,
+    actor: Actor,
     agency_id: int,
     action: str,
     effective_on: Any = None,
@@ -135,23 +136,14 @@ def agency_decision_record(
             ]
         )
     if action in AGENCY_ACTIONS:
-        org = next(
-            (
-                m.organization
-                for m in memberships_of(actor)
-                if m.can_act and m.organization_id == agency.pk
-            ),
-            None,
-        )
-        if org is None:
-            raise NotAllowed(_("Only the agency itself can apply for certification."))
+        org = actor.require_for(agency.pk, _("Only the agency itself can apply for certification."))
     else:
-        org = require_org(
-            actor,
-            OrganizationKind.SENDING_CONTACT_POINT,
-            _("Only the sending country's ministry decides on an agency's certification."),
-            country=agency.country,
-        )
+        deciding = agency_deciding_organization(actor, agency)
+        if deciding is None:
+            raise NotAllowed(
+                _("Only the sending country's ministry decides on an agency's certification.")
+            )
+        org = deciding
     today = timezone.localdate()
     effective = parse_date(effective_on or today, "effective_on", problems)
     until = parse_date(valid_until, "valid_until", problems, required=action == "certified")
@@ -225,7 +217,7 @@ def agency_decision_record(
         valid_until=until,
         certificate_number=certificate_number.strip(),
         reason=reason.strip(),
-        recorded_by=actor,
+        recorded_by=actor.user,
         recorded_by_organization=org,
     )
     if action in FLAGS_CASES:
@@ -253,7 +245,7 @@ def agency_decision_record(
 
 
 def agency_expiries_record(
-    *, actor: User, today: datetime.date | None = None
+    *, actor: Actor, today: datetime.date | None = None
 ) -> list[AgencyCertificationDecision]:
     """Record the expiry of every certification whose validity has ended (run daily)."""
     today = today or timezone.localdate()

@@ -9,26 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kakehashi.accounts.models import Organization, OrganizationKind, User
-from kakehashi.accounts.selectors import memberships_of
+from kakehashi.access import Actor
+from kakehashi.access.policy import japan_contact_point
+from kakehashi.accounts.models import Organization
 from kakehashi.core.errors import NotAllowed, NotFound, Problem
 
 from ..models import Notice
-
-
-def acting_org(actor: User, kind: str, country: str | None = None) -> Organization | None:
-    for membership in memberships_of(actor):
-        org = membership.organization
-        if membership.can_act and org.kind == kind and (country is None or org.country == country):
-            return org
-    return None
-
-
-def require_org(actor: User, kind: str, message: str, country: str | None = None) -> Organization:
-    org = acting_org(actor, kind, country)
-    if org is None:
-        raise NotAllowed(message)
-    return org
 
 
 def parse_date(
@@ -75,16 +61,17 @@ def notify(
 # --- Sending agency certification (MOC §7(1)–(4), §6(1)–(2)) ----------------------------
 
 
-def jp_contact_point(actor: User) -> Organization:
-    return require_org(
-        actor, OrganizationKind.JP_CONTACT_POINT, _("Only Japan's contact point records this.")
-    )
+def jp_contact_point(actor: Actor) -> Organization:
+    org = japan_contact_point(actor)
+    if org is None:
+        raise NotAllowed(_("Only Japan's contact point records this."))
+    return org
 
 
 @transaction.atomic
-def notice_acknowledge(*, actor: User, notice_id: int) -> Notice:
+def notice_acknowledge(*, actor: Actor, notice_id: int) -> Notice:
     """The receiving contact point marks a notice as read (once; later calls change nothing)."""
-    org_ids = {m.organization_id for m in memberships_of(actor) if m.can_act}
+    org_ids = {o.pk for o in actor.acting_organizations}
     notice = (
         Notice.objects.select_for_update()
         .filter(pk=notice_id, to_organization_id__in=org_ids)
@@ -94,6 +81,6 @@ def notice_acknowledge(*, actor: User, notice_id: int) -> Notice:
         raise NotFound("notice")
     if notice.acknowledged_at is None:
         notice.acknowledged_at = timezone.now()
-        notice.acknowledged_by = actor
+        notice.acknowledged_by = actor.user
         notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
     return notice

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kakehashi.accounts.models import Organization, OrganizationKind, User
+from kakehashi.access import Actor
+from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.core.errors import InvalidInput, Problem, RuleRefused
 from kakehashi.procedures.rules import SEED_003
 from kakehashi.reference.models import Field
@@ -30,7 +31,7 @@ from .common import jp_contact_point, notify, parse_date
 @transaction.atomic
 def improvement_order_record(
     *,
-    actor: User,
+    actor: Actor,
     receiving_organization_id: int,
     issued_on: Any,
     summary: str,
@@ -64,7 +65,7 @@ def improvement_order_record(
         issued_on=day,
         summary=summary.strip(),
         order_number=order_number.strip(),
-        recorded_by=actor,
+        recorded_by=actor.required_user,
     )
     notify(
         NoticeKind.IMPROVEMENT_ORDER,
@@ -85,7 +86,7 @@ def improvement_order_record(
 @transaction.atomic
 def support_registration_record(
     *,
-    actor: User,
+    actor: Actor,
     organization_id: int,
     registration_number: str,
     registered_on: Any,
@@ -134,7 +135,7 @@ def support_registration_record(
         registered_on=start,
         valid_until=end,
         languages=languages.strip(),
-        recorded_by=actor,
+        recorded_by=actor.required_user,
     )
     _share_support_list(org, "registered", registration)
     return registration
@@ -142,7 +143,7 @@ def support_registration_record(
 
 @transaction.atomic
 def support_registration_cancel(
-    *, actor: User, registration_id: int, cancelled_on: Any
+    *, actor: Actor, registration_id: int, cancelled_on: Any
 ) -> SupportOrganizationRegistration:
     org = jp_contact_point(actor)
     registration = (
@@ -188,7 +189,7 @@ def _share_support_list(
 
 @transaction.atomic
 def field_suspension_record(
-    *, actor: User, field_code: str, starts_on: Any, ends_on: Any = None, reason: str = ""
+    *, actor: Actor, field_code: str, starts_on: Any, ends_on: Any = None, reason: str = ""
 ) -> FieldSuspension:
     """Japan suspends acceptance in a field for a period (MOC §8). COE and change-of-status
     applications in the field are refused while it lasts (rule field_accepting)."""
@@ -210,7 +211,11 @@ def field_suspension_record(
     assert field is not None
     assert start is not None
     suspension = FieldSuspension.objects.create(
-        field=field, starts_on=start, ends_on=end, reason=reason.strip(), recorded_by=actor
+        field=field,
+        starts_on=start,
+        ends_on=end,
+        reason=reason.strip(),
+        recorded_by=actor.required_user,
     )
     notify(
         NoticeKind.FIELD_SUSPENSION,
@@ -231,7 +236,7 @@ def field_suspension_record(
 @transaction.atomic
 def placement_licence_record(
     *,
-    actor: User,
+    actor: Actor,
     holder_id: int,
     licence_number: str,
     valid_from: Any,
@@ -264,5 +269,5 @@ def placement_licence_record(
         valid_from=start,
         valid_until=end,
         countries=countries.strip().upper(),
-        recorded_by=actor,
+        recorded_by=actor.required_user,
     )

@@ -11,6 +11,7 @@ from typing import Any, cast
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from kakehashi.access import Actor
 from kakehashi.accounts.models import MemberRole, Organization, OrganizationKind, User
 from kakehashi.cases import services as case_services
 from kakehashi.cases.models import Case, CaseEvent, CaseFlag
@@ -98,7 +99,7 @@ def decide(
     if action == "certified":
         fields.setdefault("valid_until", (on or today()) + relativedelta(years=3))
     return services.agency_decision_record(
-        actor=actor, agency_id=agency.pk, action=action, effective_on=on, **fields
+        actor=Actor.of(actor), agency_id=agency.pk, action=action, effective_on=on, **fields
     )
 
 
@@ -129,7 +130,7 @@ def open_case(
     category = category or field
     person = eligible_person(world, category)
     return case_services.case_create(
-        actor=world.hana,
+        actor=Actor.of(world.hana),
         person_id=person.pk,
         field_code=field,
         category_code=category,
@@ -140,7 +141,7 @@ def open_case(
 
 def complete(world: Any, case: Case, step: str) -> Case:
     return case_services.case_complete_step(
-        actor=world.user(actor_for(step)),
+        actor=Actor.of(world.user(actor_for(step))),
         case_id=case.pk,
         step_key=step,
         evidence=evidence_for(step),

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from kakehashi.access import Actor
 from kakehashi.cases import services as case_services
 from kakehashi.cases.models import CaseFlag
 from kakehashi.registries.models import AgencyCertificationDecision, Notice
@@ -40,7 +41,7 @@ def test_revoking_through_the_api_changes_the_register_and_flags_open_cases_at_o
     person = PersonFactory(created_by_organization=world.care_home)
     make_eligible(person, "care")
     case = case_services.case_create(
-        actor=world.hana,
+        actor=Actor.of(world.hana),
         person_id=person.pk,
         field_code="care",
         category_code="care",
@@ -133,7 +134,7 @@ def test_a_field_suspension_lists_cases_past_the_coe_for_review(world, api_as):
     person = PersonFactory(created_by_organization=world.care_home)
     make_eligible(person, "care")
     case = case_services.case_create(
-        actor=world.hana,
+        actor=Actor.of(world.hana),
         person_id=person.pk,
         field_code="care",
         category_code="care",
@@ -141,7 +142,7 @@ def test_a_field_suspension_lists_cases_past_the_coe_for_review(world, api_as):
     ).case
     for step in ("employment_contract", "coe_application", "coe_decision"):
         case_services.case_complete_step(
-            actor=world.hana, case_id=case.pk, step_key=step, evidence=evidence_for(step)
+            actor=Actor.of(world.hana), case_id=case.pk, step_key=step, evidence=evidence_for(step)
         )
     response = api_as("isao").post(
         "/registries/field-suspensions",

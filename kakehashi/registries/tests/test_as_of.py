@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from kakehashi.access import Actor
 from kakehashi.registries import selectors, services
 
 from .helpers import day, decide, sending_agency, today
@@ -137,7 +138,7 @@ def test_revocations_are_listed_as_of_their_date(world: Any, bishkek: Any) -> No
 def registrations(world: Any) -> dict[str, Any]:
     def register(number: str, registered: int, until: int | None = None) -> Any:
         return services.support_registration_record(
-            actor=world.isao,
+            actor=Actor.of(world.isao),
             organization_id=world.support.pk,
             registration_number=number,
             registered_on=day(registered),
@@ -148,7 +149,7 @@ def registrations(world: Any) -> dict[str, Any]:
     lapsing = register("R-LAPSE", -100, -10)
     cancelled = register("R-CANCEL", -100)
     services.support_registration_cancel(
-        actor=world.isao, registration_id=cancelled.pk, cancelled_on=day(-5)
+        actor=Actor.of(world.isao), registration_id=cancelled.pk, cancelled_on=day(-5)
     )
     return {"open_ended": open_ended, "lapsing": lapsing, "cancelled": cancelled}
 
@@ -177,7 +178,9 @@ def test_a_registration_cannot_be_cancelled_twice(world: Any, registrations: Any
 
     with pytest.raises(RuleRefused) as refused:
         services.support_registration_cancel(
-            actor=world.isao, registration_id=registrations["cancelled"].pk, cancelled_on=day(0)
+            actor=Actor.of(world.isao),
+            registration_id=registrations["cancelled"].pk,
+            cancelled_on=day(0),
         )
     assert refused.value.code == "already_cancelled"
     registrations["cancelled"].refresh_from_db()
@@ -188,7 +191,7 @@ def test_a_registration_cannot_be_cancelled_twice(world: Any, registrations: Any
 def suspensions(world: Any) -> dict[str, Any]:
     def suspend(field: str, starts: int, ends: int | None = None) -> Any:
         return services.field_suspension_record(
-            actor=world.isao,
+            actor=Actor.of(world.isao),
             field_code=field,
             starts_on=day(starts),
             ends_on=day(ends) if ends is not None else None,
@@ -235,14 +238,14 @@ def test_field_suspensions_current_and_past(
 )
 def test_placement_licences_in_force_on_a_date(world: Any, offset: int, listed: list[str]) -> None:
     services.placement_licence_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         holder_id=world.agency.pk,
         licence_number="L-OLD",
         valid_from=day(-100),
         valid_until=day(-1),
     )
     services.placement_licence_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         holder_id=world.rogue_agency.pk,
         licence_number="L-NEW",
         valid_from=day(-50),

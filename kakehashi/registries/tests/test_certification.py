@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from kakehashi.access import Actor
 from kakehashi.core.errors import InvalidInput, RuleRefused
 from kakehashi.registries import selectors, services
 from kakehashi.registries.models import AgencyCertificationDecision, Notice
@@ -65,7 +66,7 @@ def test_full_lifecycle_from_application_to_revocation(world: Any) -> None:
     ]
     for actor, action, on, extra, expected in steps:
         decision = services.agency_decision_record(
-            actor=actor, agency_id=rogue.pk, action=action, effective_on=on, **extra
+            actor=Actor.of(actor), agency_id=rogue.pk, action=action, effective_on=on, **extra
         )
         assert decision.action == action
         assert decision.effective_on == on
@@ -102,14 +103,14 @@ def test_the_ministry_may_certify_without_an_application(world: Any) -> None:
 
 def test_decisions_default_to_today(world: Any) -> None:
     decision = services.agency_decision_record(
-        actor=world.rustam, agency_id=world.rogue_agency.pk, action="applied"
+        actor=Actor.of(world.rustam), agency_id=world.rogue_agency.pk, action="applied"
     )
     assert decision.effective_on == today()
 
 
 def test_dates_given_as_iso_strings_are_accepted(world: Any) -> None:
     decision = services.agency_decision_record(
-        actor=world.aida,
+        actor=Actor.of(world.aida),
         agency_id=world.rogue_agency.pk,
         action="certified",
         effective_on=day(-3).isoformat(),
@@ -145,20 +146,20 @@ def test_agency_expiries_record_records_the_expiry_the_day_after_valid_until(
     decide(world.aida, rogue, "certified", day(-30), valid_until=day(-1))
     before = Notice.objects.count()
 
-    recorded = services.agency_expiries_record(actor=world.aida)
+    recorded = services.agency_expiries_record(actor=Actor.of(world.aida))
 
     assert [(d.agency, d.action, d.effective_on) for d in recorded] == [(rogue, "expired", today())]
     assert state_of(rogue) == "expired"
     assert Notice.objects.count() == before + 1
     # Run again the next day: nothing left to record; world.agency (until 2099) untouched.
-    assert services.agency_expiries_record(actor=world.aida) == []
+    assert services.agency_expiries_record(actor=Actor.of(world.aida)) == []
     assert state_of(world.agency) == "certified"
 
 
 def test_agency_expiries_record_leaves_valid_certifications_alone(world: Any) -> None:
     decide(world.aida, world.rogue_agency, "certified", day(-30), valid_until=day(1))
     before = counts()
-    assert services.agency_expiries_record(actor=world.aida) == []
+    assert services.agency_expiries_record(actor=Actor.of(world.aida)) == []
     assert counts() == before
 
 
@@ -237,7 +238,7 @@ def test_certifying_without_valid_until_names_the_field(world: Any) -> None:
     before = counts()
     with pytest.raises(InvalidInput) as invalid:
         services.agency_decision_record(
-            actor=world.aida, agency_id=world.rogue_agency.pk, action="certified"
+            actor=Actor.of(world.aida), agency_id=world.rogue_agency.pk, action="certified"
         )
     assert fields_of(invalid.value) == {"valid_until": "required"}
     assert counts() == before
@@ -304,7 +305,7 @@ def test_other_ministry_decisions_do_not_need_a_reason(world: Any, action: str) 
     """Validation passes: the refusal that follows is about the state, not the reason."""
     with pytest.raises(RuleRefused) as refused:
         services.agency_decision_record(
-            actor=world.aida, agency_id=world.rogue_agency.pk, action=action
+            actor=Actor.of(world.aida), agency_id=world.rogue_agency.pk, action=action
         )
     assert codes_of(refused.value) == ["transition_not_allowed"]
 
@@ -314,7 +315,7 @@ def test_an_unknown_action_is_invalid(world: Any, action: str) -> None:
     before = counts()
     with pytest.raises(InvalidInput) as invalid:
         services.agency_decision_record(
-            actor=world.aida, agency_id=world.agency.pk, action=action, reason="x"
+            actor=Actor.of(world.aida), agency_id=world.agency.pk, action=action, reason="x"
         )
     assert fields_of(invalid.value) == {"action": "invalid_choice"}
     assert counts() == before
@@ -324,7 +325,7 @@ def test_an_unknown_agency_is_invalid(world: Any) -> None:
     before = counts()
     with pytest.raises(InvalidInput) as invalid:
         services.agency_decision_record(
-            actor=world.aida, agency_id=999_999, action="revoked", reason="x"
+            actor=Actor.of(world.aida), agency_id=999_999, action="revoked", reason="x"
         )
     assert fields_of(invalid.value) == {"agency_id": "not_found"}
     assert counts() == before
@@ -342,7 +343,7 @@ def test_a_date_that_is_not_a_date_is_invalid(world: Any) -> None:
     before = counts()
     with pytest.raises(InvalidInput) as invalid:
         services.agency_decision_record(
-            actor=world.aida,
+            actor=Actor.of(world.aida),
             agency_id=world.rogue_agency.pk,
             action="certified",
             effective_on="23/11/2026",

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from kakehashi.access import Actor
 from kakehashi.accounts.models import User
 from kakehashi.cases.models import CaseFlag
 from kakehashi.core.errors import RuleRefused
@@ -36,7 +37,7 @@ def race(user_ids: list[int], agency_id: int, action: str, reason: str) -> list[
             actor = User.objects.get(pk=user_id)
             barrier.wait(timeout=30)
             outcomes[index] = services.agency_decision_record(
-                actor=actor, agency_id=agency_id, action=action, reason=reason
+                actor=Actor.of(actor), agency_id=agency_id, action=action, reason=reason
             )
         except BaseException as exc:  # reported by the test, whatever it is
             outcomes[index] = exc

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.db import DatabaseError
 
+from kakehashi.access import Actor
 from kakehashi.cases import presenters
 from kakehashi.cases import services as case_services
 from kakehashi.cases.models import Case, CaseEvent, CaseFlag, CaseStatus
@@ -51,7 +52,9 @@ def cases(world: Any) -> dict[str, Case]:
         world, open_case(world, "via_agency", world.agency), stop_before="coe_application"
     )
     withdrawn = open_case(world, "via_agency", world.agency)
-    case_services.case_withdraw(actor=world.hana, case_id=withdrawn.pk, reason="Changed plans")
+    case_services.case_withdraw(
+        actor=Actor.of(world.hana), case_id=withdrawn.pk, reason="Changed plans"
+    )
     completed = walk_until(world, open_case(world, "via_agency", world.agency))
     return {
         "just_opened": just_opened,
@@ -204,7 +207,7 @@ def test_the_presenter_renders_the_flag_in_japanese_without_placeholders(
     case = open_case(world, "via_agency", world.agency)
     decide(world.aida, world.agency, "suspended", reason="調査中")
     with translation.override("ja"):
-        detail = presenters.case_detail(Case.objects.get(pk=case.pk), world.user(who))
+        detail = presenters.case_detail(Case.objects.get(pk=case.pk), Actor.of(world.user(who)))
     [flag] = detail["flags"]
     assert flag["code"] == "agency_suspended"
     assert "Ala-Too Bridge" in flag["message"]
@@ -235,7 +238,7 @@ def test_a_new_pattern_3_case_with_a_revoked_agency_is_refused(world: Any) -> No
 
     with pytest.raises(RuleRefused) as refused:
         case_services.case_create(
-            actor=world.hana,
+            actor=Actor.of(world.hana),
             person_id=person.pk,
             field_code="care",
             category_code="care",
@@ -254,7 +257,7 @@ def test_agency_steps_of_an_open_case_are_refused_after_revocation(world: Any) -
 
     with pytest.raises(RuleRefused) as refused:
         case_services.case_complete_step(
-            actor=world.bakyt,
+            actor=Actor.of(world.bakyt),
             case_id=case.pk,
             step_key="candidates_provided",
             evidence=evidence_for("candidates_provided"),
@@ -367,20 +370,20 @@ def test_japan_receives_a_notice_for_each_ministry_decision_and_none_for_applica
     )
     assert "revoked" in revoked.subject
     # isao reads them; the Center's own inbox does not hold them.
-    assert set(selectors.notices_for(world.isao)) == set(notices)
-    assert list(selectors.notices_for(world.aida)) == []
-    assert list(selectors.notices_for(world.hana)) == []
+    assert set(selectors.notices_for(Actor.of(world.isao))) == set(notices)
+    assert list(selectors.notices_for(Actor.of(world.aida))) == []
+    assert list(selectors.notices_for(Actor.of(world.hana))) == []
 
 
 def test_an_improvement_order_is_notified_to_the_center(world: Any) -> None:
     order = services.improvement_order_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         receiving_organization_id=world.care_home.pk,
         issued_on=day(-2),
         summary="  Unpaid overtime; ordered to pay and report  ",
         order_number="IO-7",
     )
-    [notice] = selectors.notices_for(world.aida)
+    [notice] = selectors.notices_for(Actor.of(world.aida))
     assert notice.kind == NoticeKind.IMPROVEMENT_ORDER
     assert (notice.from_organization, notice.to_organization) == (world.isa, world.center)
     assert notice.payload == {
@@ -390,23 +393,23 @@ def test_an_improvement_order_is_notified_to_the_center(world: Any) -> None:
         "summary": "Unpaid overtime; ordered to pay and report",
     }
     assert "§6(3)" in notice.source
-    assert list(selectors.notices_for(world.isao)) == []
+    assert list(selectors.notices_for(Actor.of(world.isao))) == []
     assert list(selectors.improvement_orders(today())) == [order]
     assert list(selectors.improvement_orders(day(-3))) == []
 
 
 def test_support_list_changes_are_notified_to_the_center(world: Any) -> None:
     registration = services.support_registration_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         organization_id=world.support.pk,
         registration_number="19登-000999",
         registered_on=day(-30),
         languages="ky, ru",
     )
     services.support_registration_cancel(
-        actor=world.isao, registration_id=registration.pk, cancelled_on=day(0)
+        actor=Actor.of(world.isao), registration_id=registration.pk, cancelled_on=day(0)
     )
-    notices = sorted(selectors.notices_for(world.aida), key=lambda n: n.pk)
+    notices = sorted(selectors.notices_for(Actor.of(world.aida)), key=lambda n: n.pk)
     assert [n.kind for n in notices] == [NoticeKind.SUPPORT_ORGANIZATIONS] * 2
     assert [n.payload["change"] for n in notices] == ["registered", "cancelled"]
     for notice in notices:
@@ -417,13 +420,13 @@ def test_support_list_changes_are_notified_to_the_center(world: Any) -> None:
 
 def test_a_field_suspension_is_notified_to_the_center(world: Any) -> None:
     services.field_suspension_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         field_code="care",
         starts_on=day(0),
         ends_on=day(90),
         reason="Shortage filled",
     )
-    [notice] = selectors.notices_for(world.aida)
+    [notice] = selectors.notices_for(Actor.of(world.aida))
     assert notice.kind == NoticeKind.FIELD_SUSPENSION
     assert notice.payload == {
         "field": "care",
@@ -436,7 +439,10 @@ def test_a_field_suspension_is_notified_to_the_center(world: Any) -> None:
 
 def test_a_placement_licence_sends_no_notice(world: Any) -> None:
     services.placement_licence_record(
-        actor=world.isao, holder_id=world.agency.pk, licence_number="13-ユ-1", valid_from=day(-1)
+        actor=Actor.of(world.isao),
+        holder_id=world.agency.pk,
+        licence_number="13-ユ-1",
+        valid_from=day(-1),
     )
     assert not Notice.objects.exists()
 
@@ -452,12 +458,12 @@ def test_an_expiry_flags_the_open_cases_and_tells_japan(world: Any) -> None:
     AgencyCertificationDecision.objects.filter(agency=agency).update(valid_until=day(-1))
     Notice.objects.all().delete()
 
-    services.agency_expiries_record(actor=world.aida)
+    services.agency_expiries_record(actor=Actor.of(world.aida))
 
     [flag] = open_flags(case)
     assert flag.code == "agency_expired"
     assert flag.params["date"] == today().isoformat()
-    [notice] = selectors.notices_for(world.isao)
+    [notice] = selectors.notices_for(Actor.of(world.isao))
     assert notice.payload["action"] == "expired"
 
 

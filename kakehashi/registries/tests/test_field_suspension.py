@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kakehashi.access import Actor
 from kakehashi.cases import services as case_services
 from kakehashi.cases.models import Case, CaseStep
 from kakehashi.cases.tests.helpers import evidence_for
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def suspend_care(world: Any, starts: int = 0, ends: int | None = None) -> FieldSuspension:
     return services.field_suspension_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         field_code="care",
         starts_on=day(starts),
         ends_on=day(ends) if ends is not None else None,
@@ -32,7 +33,7 @@ def suspend_care(world: Any, starts: int = 0, ends: int | None = None) -> FieldS
 
 def apply_for_coe(world: Any, case: Case) -> Any:
     return case_services.case_complete_step(
-        actor=world.hana,
+        actor=Actor.of(world.hana),
         case_id=case.pk,
         step_key="coe_application",
         evidence=evidence_for("coe_application"),
@@ -98,7 +99,7 @@ def test_a_change_of_status_application_in_a_suspended_field_is_refused(world: A
 
     person = eligible_person(world, current_country="JP")
     case = case_services.case_create(
-        actor=world.hana,
+        actor=Actor.of(world.hana),
         person_id=person.pk,
         field_code="care",
         category_code="care",
@@ -117,7 +118,7 @@ def test_a_suspension_needs_a_known_field_a_reason_and_an_end_after_its_start(
     before = counts()
     with pytest.raises(InvalidInput) as invalid:
         services.field_suspension_record(
-            actor=world.isao,
+            actor=Actor.of(world.isao),
             field_code="knitting",
             starts_on=day(0),
             ends_on=day(-1),
@@ -143,7 +144,7 @@ def care_cases(world: Any) -> dict[str, Case]:
         return walk_until(world, open_case(world, "direct", field=field), stop_before)
 
     withdrawn = at("visa_application")
-    case_services.case_withdraw(actor=world.hana, case_id=withdrawn.pk, reason="Declined")
+    case_services.case_withdraw(actor=Actor.of(world.hana), case_id=withdrawn.pk, reason="Declined")
     cases = {
         "new": open_case(world, "direct"),
         "before_coe_application": at("coe_application"),

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from kakehashi.access import Actor
 from kakehashi.accounts.models import MemberRole, OrganizationKind
 from kakehashi.core.errors import NotAllowed
 from kakehashi.registries import services
@@ -165,7 +166,7 @@ def test_staff_of_two_agencies_can_apply_for_either(world: Any) -> None:
 
 def record_improvement_order(world: Any, actor: Any) -> Any:
     return services.improvement_order_record(
-        actor=actor,
+        actor=Actor.of(actor),
         receiving_organization_id=world.care_home.pk,
         issued_on=day(-3),
         summary="Wages below the contract; ordered to pay the difference",
@@ -175,7 +176,7 @@ def record_improvement_order(world: Any, actor: Any) -> Any:
 
 def record_support_registration(world: Any, actor: Any) -> Any:
     return services.support_registration_record(
-        actor=actor,
+        actor=Actor.of(actor),
         organization_id=world.support.pk,
         registration_number="19登-000123",
         registered_on=day(-100),
@@ -187,19 +188,19 @@ def record_support_registration(world: Any, actor: Any) -> Any:
 def cancel_support_registration(world: Any, actor: Any) -> Any:
     registration = SupportOrganizationRegistration.objects.get(registration_number="REG-0")
     return services.support_registration_cancel(
-        actor=actor, registration_id=registration.pk, cancelled_on=day(-1)
+        actor=Actor.of(actor), registration_id=registration.pk, cancelled_on=day(-1)
     )
 
 
 def record_field_suspension(world: Any, actor: Any) -> Any:
     return services.field_suspension_record(
-        actor=actor, field_code="care", starts_on=day(0), reason="Shortage filled"
+        actor=Actor.of(actor), field_code="care", starts_on=day(0), reason="Shortage filled"
     )
 
 
 def record_placement_licence(world: Any, actor: Any) -> Any:
     return services.placement_licence_record(
-        actor=actor,
+        actor=Actor.of(actor),
         holder_id=world.agency.pk,
         licence_number="13-ユ-300001",
         valid_from=day(-10),
@@ -233,7 +234,7 @@ NOT_JAPANS_CONTACT_POINT = [
 def listed_registration(world: Any) -> SupportOrganizationRegistration:
     """A registration for the cancellation tests to cancel, recorded by the ISA."""
     return services.support_registration_record(
-        actor=world.isao,
+        actor=Actor.of(world.isao),
         organization_id=world.support.pk,
         registration_number="REG-0",
         registered_on=day(-200),

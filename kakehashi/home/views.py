@@ -8,13 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from kakehashi.access import request_actor
 from kakehashi.cases.presenters import case_summary
 from kakehashi.cases.selectors import cases_awaiting
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    page = Paginator(cases_awaiting(request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(cases_awaiting(request_actor(request)), 25).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [
         {
@@ -26,5 +27,5 @@ def home(request: HttpRequest) -> HttpResponse:
         for due in [getattr(c, "next_due", None)]  # annotated by cases_awaiting
     ]
     return render(
-        request, "core/home.html", {"nav": "home", "page": page, "rows": rows, "today": today}
+        request, "home/home.html", {"nav": "home", "page": page, "rows": rows, "today": today}
     )

@@ -1,0 +1,154 @@
+"""Who may do what: one predicate per permission in docs/access.md. Services enforce them
+(and refuse with 403); pages and endpoints ask the same predicates only to decide which
+forms and buttons to offer. Nothing here writes."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.utils.translation import gettext as _
+
+from kakehashi.accounts.models import Organization, OrganizationKind
+from kakehashi.core.errors import InvalidInput, NotAllowed, Problem
+
+from .actor import Actor
+
+# Organizations whose staff register candidates: employers, agencies, the Center, the city.
+REGISTERING_KINDS = (
+    OrganizationKind.RECEIVING_ORGANIZATION,
+    OrganizationKind.SENDING_AGENCY,
+    OrganizationKind.SENDING_CONTACT_POINT,
+    OrganizationKind.MUNICIPALITY,
+)
+
+
+class RegisteredPerson(Protocol):
+    pk: Any
+    created_by_organization_id: int
+    presentations: Any  # related manager
+    cases: Any  # related manager
+
+
+class OfferLike(Protocol):
+    receiving_organization_id: int
+    country: str
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+def case_opening_organizations(actor: Actor) -> tuple[Organization, ...]:
+    """Receiving organizations the actor may open a case for (its own, as manager or clerk)."""
+    return actor.organizations_of_kind(OrganizationKind.RECEIVING_ORGANIZATION, acting=True)
+
+
+def may_open_cases(actor: Actor) -> bool:
+    return bool(case_opening_organizations(actor))
+
+
+def acting_receiving_organization(
+    actor: Actor, organization_id: int | None, refusal: str, field: str
+) -> Organization:
+    """The receiving organization the actor acts for in a new case or job offer: the one
+    named, or its only one. 403 with `refusal` if it acts for none (or not the one named);
+    422 on `field` if it acts for several and named none."""
+    candidates = list(case_opening_organizations(actor))
+    if organization_id is not None:
+        candidates = [o for o in candidates if o.pk == organization_id]
+    if not candidates:
+        raise NotAllowed(refusal, code="not_receiving_organization")
+    if len(candidates) > 1:
+        raise InvalidInput(
+            [Problem("required", _("Choose the receiving organization."), field=field)]
+        )
+    return candidates[0]
+
+
+# --- persons ------------------------------------------------------------------------------
+
+
+def person_registering_organization(actor: Actor) -> Organization | None:
+    """The organization a person registered by this actor belongs to, if any."""
+    for org in actor.acting_organizations:
+        if org.kind in REGISTERING_KINDS:
+            return org
+    return None
+
+
+def may_manage_person(actor: Actor, person: RegisteredPerson) -> bool:
+    """Change the record and present the person: staff of the registering organization."""
+    return actor.acts_for(person.created_by_organization_id) is not None
+
+
+def person_working_organizations(actor: Actor, person: RegisteredPerson) -> set[int]:
+    """The organizations the actor acts for that work with this person: the one that
+    registered them, those they were presented to, and the receiving organizations and
+    agencies of their cases."""
+    acting = {o.pk for o in actor.acting_organizations}
+    if not acting:
+        return set()
+    involved = {person.created_by_organization_id}
+    involved |= set(person.presentations.values_list("organization_id", flat=True))
+    for receiving, agency in person.cases.values_list(
+        "receiving_organization_id", "sending_agency_id"
+    ):
+        involved |= {receiving, agency}
+    return acting & involved
+
+
+def may_add_test_results(actor: Actor, person: RegisteredPerson) -> bool:
+    return bool(person_working_organizations(actor, person))
+
+
+def sees_all_presentations(actor: Actor, person: RegisteredPerson) -> bool:
+    """The registering organization sees every presentation of its person; others see only
+    those made to or by their own organizations."""
+    return actor.member_of(person.created_by_organization_id)
+
+
+# --- job offers (pattern 2) ---------------------------------------------------------------
+
+
+def may_create_offers(actor: Actor) -> bool:
+    return may_open_cases(actor)
+
+
+def may_manage_offer(actor: Actor, offer: OfferLike) -> bool:
+    """Change, submit, withdraw, record contacts, start cases: staff of the receiving
+    organization (not viewers)."""
+    return actor.acts_for(offer.receiving_organization_id) is not None
+
+
+def offer_reviewer(actor: Actor, offer: OfferLike) -> Organization | None:
+    """Publish or reject: staff of the Center of the offer's country (seed 002 2(1))."""
+    return actor.acts_as(OrganizationKind.SENDING_CONTACT_POINT, offer.country)
+
+
+def may_see_contacts(actor: Actor, offer: OfferLike) -> bool:
+    """Contacts are personal data the candidate gave the employer: its members (viewers
+    too) see them; the Center and the ISA do not."""
+    return actor.member_of(offer.receiving_organization_id)
+
+
+def review_countries(actor: Actor) -> list[str]:
+    """The countries whose job offers the actor's Center reviews."""
+    return [o.country for o in actor.organizations_of_kind(OrganizationKind.SENDING_CONTACT_POINT)]
+
+
+# --- registries (MOC §6, §7, §8) ----------------------------------------------------------
+
+
+def agency_deciding_organization(actor: Actor, agency: Organization) -> Organization | None:
+    """The ministry of the agency's country decides on its certification (MOC §7(1), §7(4))."""
+    return actor.acts_as(OrganizationKind.SENDING_CONTACT_POINT, agency.country)
+
+
+def japan_contact_point(actor: Actor) -> Organization | None:
+    """Japan's contact point records Japan's registries (MOC §6(3), §8)."""
+    return actor.acts_as(OrganizationKind.JP_CONTACT_POINT)
+
+
+def sees_reasons_of(actor: Actor, country: str) -> bool:
+    """The reasons behind a decision of one side are that side's information, exchanged
+    under the MOC: only the two contact points of that country's MOC see them (MOC §3)."""
+    return actor.is_contact_point_for(country)

@@ -1,0 +1,29 @@
+"""The actor of a request, resolved once per request from the signed-in user (pages) or the
+user behind the bearer token (the API sets `request.user` when it authenticates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from .actor import Actor
+
+_ATTR = "_kakehashi_actor"
+
+
+def request_actor(request: HttpRequest) -> Actor:
+    """The actor for `request.user`, built on first use and kept for the request."""
+    user = getattr(request, "user", None)
+    cached: Actor | None = getattr(request, _ATTR, None)
+    if cached is None or cached.user is not user:
+        cached = Actor.of(user)
+        setattr(request, _ATTR, cached)
+    return cached
+
+
+def organizations(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the signed-in user's organizations, shown in every page's header,
+    and the actor, for templates that ask the policy which actions to offer."""
+    actor = request_actor(request)
+    return {"user_organizations": actor.organizations, "actor": actor}

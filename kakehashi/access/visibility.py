@@ -1,0 +1,107 @@
+"""Who sees what: one query condition per kind of record, built from the actor.
+
+Each function returns a `Q` over the record's own table (field names only, so this module
+depends on no domain app). Selectors filter with it; a record outside it is reported like a
+missing one (docs/adr/0005). The rules are written out in docs/access.md."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from kakehashi.accounts.models import OrganizationKind
+
+from .actor import Actor
+
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q(pk__isnull=False)
+
+# What the Center sees of its country's job offers: everything it was sent. A withdrawn
+# offer stays visible if it had been submitted (it may have to come off the Center's site).
+CENTER_OFFER_STATUSES = ("submitted", "published", "rejected")
+
+
+def case_visibility(actor: Actor, prefix: str = "") -> Q:
+    """The cases the actor's organizations are party to, or oversee by their role:
+    - receiving organization, sending agency, support organization: their own cases;
+    - municipality: cases of receiving organizations located in the city;
+    - sending-country contact point (the Center): every case of its country;
+    - Japanese contact point (ISA): every case (MOC §2, oversight).
+    `prefix` puts the condition on a related table (e.g. "cases__" from persons)."""
+    q = NOTHING
+    for org in actor.organizations:
+        kind = org.kind
+        if kind == OrganizationKind.RECEIVING_ORGANIZATION:
+            q |= Q(**{f"{prefix}receiving_organization_id": org.pk})
+        elif kind == OrganizationKind.SENDING_AGENCY:
+            q |= Q(**{f"{prefix}sending_agency_id": org.pk})
+        elif kind == OrganizationKind.SUPPORT_ORGANIZATION:
+            q |= Q(**{f"{prefix}support_organization_id": org.pk})
+        elif kind == OrganizationKind.MUNICIPALITY:
+            q |= Q(**{f"{prefix}receiving_organization__municipality_id": org.pk})
+        elif kind == OrganizationKind.SENDING_CONTACT_POINT:
+            q |= Q(**{f"{prefix}country": org.country})
+        elif kind == OrganizationKind.JP_CONTACT_POINT:
+            q |= Q(**{f"{prefix}pk__isnull": False})
+    return q
+
+
+def person_visibility(actor: Actor) -> Q:
+    """A person is visible to the organization that registered them, to receiving
+    organizations they were presented to, to everyone who can see one of their cases, and
+    to the Japanese contact point; the sending country's contact point sees its nationals.
+    The condition joins presentations and cases: select persons `pk__in` it (no duplicates)."""
+    if actor.is_kind(OrganizationKind.JP_CONTACT_POINT):
+        return EVERYTHING
+    ids = sorted(actor.organization_ids)
+    if not ids:
+        return NOTHING
+    q = Q(created_by_organization_id__in=ids) | Q(presentations__organization_id__in=ids)
+    for org in actor.organizations_of_kind(OrganizationKind.SENDING_CONTACT_POINT):
+        q |= Q(nationality=org.country)
+    return q | case_visibility(actor, prefix="cases__")
+
+
+def job_offer_visibility(actor: Actor) -> Q:
+    """- receiving organization (every member): its own offers, in every status;
+    - sending-country contact point (the Center): its country's offers once submitted;
+    - Japanese contact point (ISA): every offer (MOC §2, oversight).
+    Nobody else sees an offer here; published offers are on the public board."""
+    q = NOTHING
+    for org in actor.organizations:
+        if org.kind == OrganizationKind.RECEIVING_ORGANIZATION:
+            q |= Q(receiving_organization_id=org.pk)
+        elif org.kind == OrganizationKind.SENDING_CONTACT_POINT:
+            q |= Q(country=org.country) & (
+                Q(status__in=CENTER_OFFER_STATUSES)
+                | Q(status="withdrawn", submitted_at__isnull=False)
+            )
+        elif org.kind == OrganizationKind.JP_CONTACT_POINT:
+            q |= EVERYTHING
+    return q
+
+
+def notice_visibility(actor: Actor) -> Q:
+    """Notices between the contact points: each is read by the organization it was sent to."""
+    ids = sorted(actor.organization_ids)
+    return Q(to_organization_id__in=ids) if ids else NOTHING
+
+
+def awaiting_visibility(actor: Actor, steps_for_role: dict[str, list[str]]) -> Q:
+    """Cases whose current step is one the actor's organizations record (acting members
+    only): `steps_for_role` maps a procedure role to its step keys."""
+    q = NOTHING
+    for org in actor.acting_organizations:
+        kind = org.kind
+        own: Q
+        if kind == OrganizationKind.RECEIVING_ORGANIZATION:
+            own = Q(receiving_organization_id=org.pk)
+        elif kind == OrganizationKind.SENDING_AGENCY:
+            own = Q(sending_agency_id=org.pk)
+        elif kind == OrganizationKind.SUPPORT_ORGANIZATION:
+            own = Q(support_organization_id=org.pk)
+        elif kind == OrganizationKind.SENDING_CONTACT_POINT:
+            own = Q(country=org.country)
+        else:
+            continue
+        q |= own & Q(current_step__in=steps_for_role.get(kind, []))
+    return q
