@@ -29,12 +29,15 @@ TEST_SETTINGS := kakehashi.settings.test
 DEMO_MANAGE := PORT=$(PORT) DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py
 # Checks and the SQLite suite: test settings, never a DATABASE_URL from the environment.
 TEST_ENV := env -u DATABASE_URL DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS)
-# Browser tests have their own stage (test-browser); PYTEST_ARGS may override -m.
-PYTEST := $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+# Browser tests have their own stage (test-browser). The whole suite runs on PostgreSQL, in
+# parallel (PYTEST_WORKERS processes); on SQLite only the tests marked `sqlite`, which cover
+# what differs there: locking and concurrency, the demo, one flow per pattern, bad input.
+PYTEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest $(PYTEST_ARGS)
 # pytest exits 5 when it collects no test: not a failure in itself.
 NO_TESTS_OK := rc=$$?; set +x; if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): not counted as a failure"; rc=0; fi; exit $$rc
 
-.PHONY: help venv demo demo-reset lint typecheck check-migrations validate-procedures \
+.PHONY: help venv demo demo-reset lint typecheck architecture check-migrations validate-procedures \
 	compile-messages messages \
 	test test-sqlite test-postgres test-browser clean distclean
 
@@ -44,12 +47,13 @@ help:
 	@echo "make test                 all stages below, in order, stopping at the first failure"
 	@echo "make lint                 ruff check + ruff format --check"
 	@echo "make typecheck            mypy kakehashi"
+	@echo "make architecture         import contracts: layers, no loops, an engine without Django"
 	@echo "make check-migrations     fail if models have changes without a migration"
 	@echo "make validate-procedures  check the procedure definitions"
 	@echo "make messages             update locale/ja after changing translatable text"
 	@echo "make compile-messages     build the .mo catalogues"
-	@echo "make test-sqlite          pytest on SQLite (PYTEST_ARGS='...' for extra arguments)"
-	@echo "make test-postgres        pytest on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)"
+	@echo "make test-sqlite          the tests marked sqlite, on SQLite (PYTEST_ARGS='...' for more)"
+	@echo "make test-postgres        the whole suite, in parallel, on a throwaway PostgreSQL cluster"
 	@echo "make test-browser         browser tests with Playwright and Debian's chromium (screenshots in test-output/)"
 	@echo "make clean                remove var/ and tool caches; make distclean also removes .venv"
 
@@ -76,7 +80,7 @@ var:
 demo: venv compile-messages
 	$(DEMO_MANAGE) migrate --noinput
 	$(DEMO_MANAGE) load_demo
-	$(DEMO_MANAGE) runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) scripts/serve-demo.sh $(PY) $(PORT)
 
 demo-reset: venv compile-messages
 	rm -f var/kakehashi.sqlite3 var/kakehashi.sqlite3-wal var/kakehashi.sqlite3-shm
@@ -85,7 +89,8 @@ demo-reset: venv compile-messages
 
 # --- checks and tests --------------------------------------------------------
 
-test: lint typecheck check-migrations validate-procedures compile-messages test-sqlite test-postgres test-browser
+test: lint typecheck architecture check-migrations validate-procedures compile-messages \
+		test-sqlite test-postgres test-browser
 	@echo "make test: all stages passed"
 
 lint: venv
@@ -94,6 +99,9 @@ lint: venv
 
 typecheck: venv
 	$(TEST_ENV) $(VENV)/bin/mypy kakehashi
+
+architecture: venv
+	$(VENV)/bin/lint-imports --no-cache
 
 check-migrations: venv
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
@@ -109,19 +117,19 @@ messages: venv
 	$(TEST_ENV) $(PY) manage.py makemessages -l ja --ignore=.venv --ignore=var --no-obsolete
 
 test-sqlite: venv
-	@echo "pytest on SQLite"
-	@set -x; $(TEST_ENV) $(PYTEST) || { $(NO_TESTS_OK); }
+	@echo "pytest on SQLite: the tests marked sqlite"
+	@set -x; $(TEST_ENV) $(PYTEST) -m "sqlite and not browser" || { $(NO_TESTS_OK); }
 
 test-postgres: venv
-	@echo "pytest on PostgreSQL"
-	@set -x; scripts/with-postgres.sh env DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PYTEST) \
-		|| { $(NO_TESTS_OK); }
+	@echo "pytest on PostgreSQL: the whole suite, $(PYTEST_WORKERS) processes"
+	@set -x; scripts/with-postgres.sh env DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) \
+		$(PYTEST) -m "not browser" -n $(PYTEST_WORKERS) || { $(NO_TESTS_OK); }
 
 # Browser tests: Playwright drives Debian's chromium (installed when missing);
 # screenshots of the main pages are written to test-output/screenshots/.
 test-browser: venv compile-messages
 	@echo "browser tests (Playwright + Debian chromium)"
-	@set -x; CHROMIUM=$$(scripts/ensure-chromium.sh) $(TEST_ENV) $(PY) -m pytest -m browser $(PYTEST_ARGS) \
+	@set -x; CHROMIUM=$$(scripts/ensure-chromium.sh) $(TEST_ENV) $(PYTEST) -m browser \
 		|| { $(NO_TESTS_OK); }
 
 # --- cleaning ----------------------------------------------------------------

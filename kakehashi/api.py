@@ -3,60 +3,79 @@
 Authentication: `Authorization: Bearer <token>` (see `manage.py issue_api_token`), or the
 browser session. Every error is JSON: {"code": ..., "message": ..., "problems": [...]},
 with 401 unauthenticated, 403 not allowed, 404 not found (also for what the caller may
-not see), 409 refused by a rule or conflicting, 422 invalid input."""
+not see), 409 refused by a rule or conflicting, 413 a body over 1 MiB, 422 invalid input
+(each problem names its field). Dates are YYYY-MM-DD from 1900-01-01 to 2100-12-31; lists
+take `limit` from 1 to 200 and a `cursor`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import APIKeyCookie, HttpBearer
-from ninja.utils import check_csrf
+from ninja.openapi.schema import OpenAPISchema
 
-from kakehashi.accounts.services import api_token_authenticate
+from kakehashi.access.api_auth import SIGNED_IN, CsrfFailed
+from kakehashi.core.boundary import MAX_BODY_BYTES
 from kakehashi.core.errors import DomainError
+from kakehashi.core.schemas import ErrorOut
+
+# The errors each operation may answer, declared in the OpenAPI schema with one format.
+ERROR_DESCRIPTIONS = {
+    "401": "No valid bearer token and no signed-in session.",
+    "403": "Signed in, but not allowed to do this (or a session without its CSRF token).",
+    "404": "No such object, or not one the caller may see (the same answer for both).",
+    "409": "Refused by a rule (procedure, MOC, law), or in conflict with another change.",
+    "413": f"The request body is larger than {MAX_BODY_BYTES:,} bytes.",
+    "422": "Input not valid: each problem names the field and the rule.",
+}
 
 
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+class KakehashiAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The generated schema, with every error response each operation can give."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorOut"] = ErrorOut.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        components.update(components["ErrorOut"].pop("$defs", {}))
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                codes = ["422"]
+                if operation.get("security"):
+                    codes.append("401")
+                if "{" in path:
+                    codes.append("404")
+                if method in ("post", "put", "patch", "delete"):
+                    codes += ["403", "409", "413"]
+                responses = operation.setdefault("responses", {})
+                for code in sorted(codes):
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": ERROR_DESCRIPTIONS[code],
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                                }
+                            },
+                        },
+                    )
+        return schema
 
 
-class CsrfFailed(Exception):
-    """A signed-in browser session sent a write without its CSRF token."""
-
-
-class BrowserSession(APIKeyCookie):
-    """The signed-in browser session (the pages' own requests). A request that carries a
-    bearer token, or no signed-in session, is not judged by it: without a valid token
-    such a request is unauthenticated (401), never a CSRF failure."""
-
-    param_name = settings.SESSION_COOKIE_NAME
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if "HTTP_AUTHORIZATION" in request.META or not request.user.is_authenticated:
-            return None
-        if check_csrf(request) is not None:
-            raise CsrfFailed
-        return request.user
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return request.user if request.user.is_authenticated else None
-
-
-api = NinjaAPI(
+api = KakehashiAPI(
     title="Kakehashi API",
     version="1",
     description=__doc__ or "",
     urls_namespace="api-v1",
-    auth=[BearerToken(), BrowserSession()],
+    auth=SIGNED_IN,
 )
 
 
@@ -69,6 +88,42 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, exc.status, exc.as_dict())
 
 
+def _validation_message(error: dict[str, Any]) -> str:
+    """The schema's refusal in the caller's language (the custom ones, such as a date out
+    of bounds, are already translated; pydantic's own are in English)."""
+    kind = str(error.get("type", ""))
+    context = error.get("ctx") or {}
+    messages = {
+        "missing": _("This field is required."),
+        "int_parsing": _("Enter a whole number."),
+        "int_type": _("Enter a whole number."),
+        "int_from_float": _("Enter a whole number."),
+        "bool_parsing": _("Enter true or false."),
+        "bool_type": _("Enter true or false."),
+        "string_type": _("Enter text."),
+        "list_type": _("Enter a list."),
+        "dict_type": _("Enter an object."),
+        "model_attributes_type": _("Enter an object."),
+        "json_invalid": _("The request body is not valid JSON."),
+        "date_from_datetime_parsing": _("Not a date; write it as YYYY-MM-DD."),
+        "date_parsing": _("Not a date; write it as YYYY-MM-DD."),
+        "date_type": _("Not a date; write it as YYYY-MM-DD."),
+        "greater_than_equal": _("Must be at least %(ge)s.") % {"ge": context.get("ge")},
+        "less_than_equal": _("Must be at most %(le)s.") % {"le": context.get("le")},
+        "string_too_long": _("At most %(max)s characters.") % {"max": context.get("max_length")},
+    }
+    return str(messages.get(kind, error.get("msg", "")))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    message = _("The request is too large: at most %(size)s bytes are accepted.") % {
+        "size": f"{MAX_BODY_BYTES:,}"
+    }
+    body = {"code": "too_large", "message": message}
+    return _error(request, 413, body)
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     problems = []
@@ -79,8 +134,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         problems.append(
             {
                 "code": error.get("type", "invalid"),
-                "message": error.get("msg", ""),
-                "field": ".".join(loc),
+                "message": _validation_message(error),
+                "field": ".".join(loc) or "body",
             }
         )
     body = {
@@ -139,9 +194,11 @@ def _register_routers() -> None:
     api.add_router("/job-offers", job_offers)
     api.add_router("/public/jobs", public_jobs)  # the public job board: no sign-in
 
+    from kakehashi.cases.api import suspension_router
     from kakehashi.registries.api import router as registries
 
     api.add_router("/registries", registries)
+    api.add_router("/registries/field-suspensions", suspension_router)
 
 
 _register_routers()

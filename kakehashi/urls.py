@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from kakehashi.api import api
 from kakehashi.home import views as home_views
+from kakehashi.reference import views as reference_views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("procedures/", include("kakehashi.procedures.urls")),
     path("public/", include("kakehashi.public.urls")),
     path("registries/", include("kakehashi.registries.urls")),
+    path("sources/", reference_views.source_list, name="sources"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

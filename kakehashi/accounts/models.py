@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.reference import prefectures
+
 
 class OrganizationKind(models.TextChoices):
     """The parties of the framework (shared/DOMAIN.md §2). Procedure steps name these as roles."""
@@ -37,6 +39,10 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="located_organizations",
         limit_choices_to={"kind": OrganizationKind.MUNICIPALITY},
+    )
+    # For organizations in Japan: the prefecture (JIS X 0401) whose minimum wage applies.
+    prefecture = models.CharField(
+        _("prefecture"), max_length=2, blank=True, choices=prefectures.CHOICES
     )
     address = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=40, blank=True)

@@ -9,13 +9,18 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from kakehashi.access import request_actor
+from kakehashi.core.errors import NotFound
 from kakehashi.core.pagination import page_by_id
+from kakehashi.core.schemas import Limit
+from kakehashi.registries.selectors import field_suspension_get
 
 from . import services
 from .presenters import case_detail, case_summary
-from .selectors import CaseFilters, case_get_for_user, case_list
+from .selectors import CaseFilters, case_get_for_user, case_list, cases_for_suspension_review
 
 router = Router(tags=["cases"])
+# Mounted at /registries/field-suspensions (kakehashi/api.py): the cases a suspension touches.
+suspension_router = Router(tags=["registries"])
 
 
 class Ref(Schema):
@@ -34,6 +39,7 @@ class Problem(Schema):
     message: str
     field: str | None = None
     source: str | None = None
+    source_ref: str | None = None
 
 
 class CaseSummary(Schema):
@@ -68,10 +74,12 @@ class StepOut(Schema):
     description: str
     status: str
     side: str
+    side_name: str
     partner_procedure: bool
     roles: list[str]
     performed_by: str
     source: str
+    source_ref: str
     redo: bool
     completion: Completion | None
     blockers: list[Problem]
@@ -115,12 +123,14 @@ class DeadlineOut(Schema):
     met: bool
     expired: bool
     source: str
+    source_ref: str
 
 
 class FlagOut(Schema):
     code: str
     message: str
     source: str
+    source_ref: str
     step_key: str
     raised_at: datetime.datetime
 
@@ -195,7 +205,7 @@ def list_cases(
     field: str | None = None,
     status: str | None = None,
     search: str | None = None,
-    limit: int = 50,
+    limit: Limit = 50,
     cursor: str | None = None,
 ) -> dict[str, Any]:
     filters = CaseFilters(pattern=pattern, step=step, field=field, status=status, search=search)
@@ -261,3 +271,14 @@ def withdraw_case(request: HttpRequest, case_id: int, payload: WithdrawIn) -> di
     actor = request_actor(request)
     services.case_withdraw(actor=actor, case_id=case_id, reason=payload.reason)
     return case_detail(case_get_for_user(actor, case_id), actor)
+
+
+@suspension_router.get("/{suspension_id}/cases-to-review", response=list[CaseSummary])
+def suspension_review(request: HttpRequest, suspension_id: int) -> list[dict[str, Any]]:
+    """Open cases in the suspended field already past the COE: handled case by case
+    (moc_kg §8). Each caller sees only the cases it may see."""
+    suspension = field_suspension_get(suspension_id)
+    if suspension is None:
+        raise NotFound("field suspension")
+    cases = cases_for_suspension_review(request_actor(request), suspension.field_id)
+    return [case_summary(c) for c in cases]

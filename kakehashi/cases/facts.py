@@ -13,10 +13,14 @@ from kakehashi.procedures.facts import (
     Completion,
     ExemptionFact,
     FieldFacts,
+    Licence,
+    MinimumWage,
     Period,
     PersonFacts,
     TestFact,
+    WorkplaceFacts,
 )
+from kakehashi.reference import minimum_wages
 from kakehashi.reference.models import BusinessCategory, Field
 from kakehashi.registries.models import (
     AgencyCertificationDecision,
@@ -80,10 +84,26 @@ def agency_facts(agency: Organization | None, destination: str = "JP") -> Agency
         )
     )
     licences = tuple(
-        Period(starts_on=lic.valid_from, ends_on=lic.valid_until, note=lic.licence_number)
+        Licence(
+            period=Period(
+                starts_on=lic.valid_from, ends_on=lic.valid_until, note=lic.licence_number
+            ),
+            countries=tuple(lic.countries),
+        )
         for lic in PlacementLicence.objects.filter(holder=agency)
     )
     return AgencyFacts(name=agency.name_en, decisions=decisions, placement_licences=licences)
+
+
+def workplace_facts(organization: Organization) -> WorkplaceFacts:
+    """The receiving organization's prefecture and its minimum wages on record."""
+    figures = minimum_wages.for_prefecture(organization.prefecture)
+    return WorkplaceFacts(
+        prefecture=organization.prefecture,
+        minimum_wages=tuple(
+            MinimumWage(f.effective_from, f.hourly_yen, f"{f.source}") for f in figures
+        ),
+    )
 
 
 def case_facts(case: Case, today: datetime.date) -> CaseFacts:
@@ -105,4 +125,6 @@ def case_facts(case: Case, today: datetime.date) -> CaseFacts:
         agency=agency_facts(case.sending_agency),
         status=case.status,
         completions=completions,
+        country=case.country,
+        workplace=workplace_facts(case.receiving_organization),
     )

@@ -11,8 +11,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from kakehashi.core.errors import Problem
+from kakehashi.procedures.labels import ROLE_NAMES
 from kakehashi.procedures.rules import Finding
 from kakehashi.procedures.schema import Text
+from kakehashi.reference.citations import sourced
+from kakehashi.reference.countries import country_name
+from kakehashi.reference.prefectures import prefecture_name
+from kakehashi.registries.messages import CERTIFICATION_STATES
 
 MESSAGES: dict[str, Any] = {
     # Order and roles
@@ -28,21 +33,28 @@ MESSAGES: dict[str, Any] = {
         "%(deadline)s ended on %(due)s (counted from %(started)s). "
         "Record “%(redo)s” again to continue."
     ),
-    # An agency's certification changed while cases are open (MOC §7(3), §7(4)).
+    # An agency's certification changed while cases are open (moc_kg §7(3), §7(4)). The
+    # ministry's reason is not part of the message (moc_kg §3); presenters add it for the
+    # readers allowed to see it.
     "agency_revoked": gettext_lazy(
-        "The ministry revoked the certification of %(agency)s on %(date)s (reason: %(reason)s). "
-        "It may no longer act as a sending agency: steps that need a certified agency are "
-        "refused. Steps already recorded stay valid; to continue, hire the person directly or "
-        "through another certified agency in a new case."
+        "The ministry revoked the certification of %(agency)s on %(date)s. It may no longer "
+        "act as a sending agency: it records nothing more on this case, and steps that need a "
+        "certified agency are refused. Steps already recorded stay valid; to continue, hire "
+        "the person directly or through another certified agency in a new case."
     ),
     "agency_suspended": gettext_lazy(
-        "The ministry suspended the certification of %(agency)s on %(date)s (reason: "
-        "%(reason)s). Until it is resumed, steps that need a certified agency are refused; "
-        "steps already recorded stay valid."
+        "The ministry suspended the certification of %(agency)s on %(date)s. Until it is "
+        "resumed, the agency records nothing on this case and steps that need a certified "
+        "agency are refused; steps already recorded stay valid."
     ),
     "agency_expired": gettext_lazy(
-        "The certification of %(agency)s expired on %(date)s. Steps that need a certified "
-        "agency are refused until the ministry certifies it again."
+        "The certification of %(agency)s expired on %(date)s. Until the ministry certifies it "
+        "again, the agency records nothing on this case and steps that need a certified "
+        "agency are refused."
+    ),
+    "agency_cannot_act": gettext_lazy(
+        "%(agency)s cannot record steps: its certification is %(state)s. Only a certified "
+        "agency acts as a sending agency."
     ),
     # Patterns and parties
     "unknown_pattern": gettext_lazy("Unknown pattern. Choose one of: %(allowed)s."),
@@ -58,8 +70,8 @@ MESSAGES: dict[str, Any] = {
         "(status: %(state)s)."
     ),
     "unlicensed_placement": gettext_lazy(
-        "%(agency)s selected the candidates but holds no Japanese job-placement licence. "
-        "Selecting candidates is job placement and needs one."
+        "%(agency)s selected the candidates but holds no Japanese job-placement licence "
+        "covering %(country)s. Selecting candidates is job placement and needs one."
     ),
     "nationality_mismatch": gettext_lazy(
         "This procedure is for nationals of %(country)s; the person is a national of "
@@ -90,12 +102,31 @@ MESSAGES: dict[str, Any] = {
         "Japan has suspended acceptance in “%(field)s” from %(from)s%(until)s; "
         "new applications are refused on %(date)s."
     ),
+    # Change of status (Immigration Control Act Art. 20)
+    "filed_after_period_of_stay": gettext_lazy(
+        "The application was filed on %(filed)s, after the current period of stay ended on "
+        "%(until)s. A change of status must be applied for while the period of stay lasts."
+    ),
+    # Minimum wage (Minimum Wage Act Arts. 4, 9)
+    "below_minimum_wage": gettext_lazy(
+        "%(wage)s yen for %(hours)s hours a month is %(hourly)s yen an hour, below the "
+        "minimum wage of %(prefecture)s on %(date)s (%(minimum)s yen an hour)."
+    ),
+    "minimum_wage_unknown": gettext_lazy(
+        "No regional minimum wage is on record for %(prefecture)s on %(date)s, so the wage "
+        "could not be checked against it. Check it yourself."
+    ),
     # Evidence
     "required": gettext_lazy("This field is required."),
     "unknown_field": gettext_lazy(
         "This step does not record this field (it records: %(allowed)s)."
     ),
     "invalid_date": gettext_lazy("“%(value)s” is not a date; use YYYY-MM-DD."),
+    "date_too_early": gettext_lazy("The date cannot be before %(earliest)s."),
+    "date_too_late": gettext_lazy("The date cannot be after %(latest)s."),
+    "forbidden_character": gettext_lazy(
+        "This text contains a control character (%(character)s); remove it."
+    ),
     "invalid_integer": gettext_lazy("“%(value)s” is not a whole number."),
     "out_of_range": gettext_lazy("The number must be between %(min)s and %(max)s."),
     "invalid_boolean": gettext_lazy("“%(value)s” is not yes or no."),
@@ -103,26 +134,6 @@ MESSAGES: dict[str, Any] = {
     "too_long": gettext_lazy("At most %(max)s characters."),
     "date_in_future": gettext_lazy("The date cannot be after today (%(today)s)."),
     "before_prerequisite": gettext_lazy("The date cannot be before “%(step)s” (%(date)s)."),
-}
-
-ROLE_NAMES: dict[str, Any] = {
-    "receiving_organization": gettext_lazy("the receiving organization"),
-    "sending_agency": gettext_lazy("the sending agency"),
-    "sending_contact_point": gettext_lazy("the sending country's contact point (the Center)"),
-    "municipality": gettext_lazy("the municipality"),
-    "jp_contact_point": gettext_lazy("the Japanese contact point"),
-    "support_organization": gettext_lazy("the registered support organization"),
-}
-
-
-CERTIFICATION_STATES: dict[str, Any] = {
-    "none": gettext_lazy("never certified"),
-    "certified": gettext_lazy("certified"),
-    "suspended": gettext_lazy("suspended"),
-    "revoked": gettext_lazy("revoked"),
-    "expired": gettext_lazy("expired"),
-    "applied": gettext_lazy("applied"),
-    "refused": gettext_lazy("refused"),
 }
 
 
@@ -163,10 +174,19 @@ def render(finding: Finding) -> str:
         params["test"] = str(finding.params.get("test_ja") or params.get("test", ""))
     if finding.code == "case_closed":
         params["status"] = _status_label(str(finding.params.get("status", "")))
-    if finding.code == "agency_not_certified":
+    if finding.code in ("agency_not_certified", "agency_cannot_act"):
         params["state"] = str(
             CERTIFICATION_STATES.get(str(finding.params.get("state")), params["state"])
         )
+    if "prefecture" in finding.params:
+        code = str(finding.params["prefecture"])
+        params["prefecture"] = (
+            prefecture_name(code, get_language() or "en")
+            if code
+            else _("the workplace's prefecture (not recorded)")
+        )
+    if finding.code == "unlicensed_placement":
+        params["country"] = country_name(str(finding.params.get("country", "")))
     if finding.code == "field_suspended":
         params["until"] = (
             _(" until %(date)s") % {"date": params["until"]} if params["until"] else ""
@@ -186,8 +206,8 @@ def problems(findings: Iterable[Finding], severity: str = "error") -> list[Probl
             code=f.code,
             message=render(f),
             field=f.field,
-            source=None if f.source == "evidence" else f.source,
             severity=severity,
+            **sourced(None if f.source == "evidence" else f.source),
         )
         for f in findings
     ]

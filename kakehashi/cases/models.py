@@ -6,11 +6,12 @@ same transaction."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from kakehashi.core.models import AppendOnlyError as AppendOnlyError  # tests import it here
+from kakehashi.core.models import AppendOnlyModel
 
 
 class CaseStatus(models.TextChoices):
@@ -61,6 +62,14 @@ class Case(models.Model):
             models.Index(fields=["country", "status"]),
             models.Index(fields=["current_step"]),
         ]
+        constraints = [
+            # A person has at most one open case with a receiving organization.
+            models.UniqueConstraint(
+                fields=["person", "receiving_organization"],
+                condition=models.Q(status="open"),
+                name="one_open_case_per_person_and_employer",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -99,21 +108,7 @@ class EventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("Status changed")
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class AppendOnlyQuerySet(models.QuerySet["CaseEvent"]):
-    """History is added to, never rewritten: bulk updates and deletes are refused too."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("Case events are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Case events are append-only.")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """Append-only history: who did what to the case, when, with the state before/after."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
@@ -129,21 +124,11 @@ class CaseEvent(models.Model):
     before = models.JSONField(default=dict)
     after = models.JSONField(default=dict)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["case_id", "id"]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.step_key}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Case events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Case events are append-only.")
 
 
 class CaseFlag(models.Model):

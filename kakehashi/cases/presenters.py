@@ -6,11 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from kakehashi.access import Actor
 from kakehashi.procedures.engine import Evaluation, StepState
+from kakehashi.procedures.labels import side_name
 from kakehashi.procedures.rules import Finding
 from kakehashi.procedures.schema import EvidenceField, Text
+from kakehashi.reference.citations import cite
+from kakehashi.registries.selectors import decision_reasons
 
 from . import messages
 from .models import Case, CaseStatus, CaseStep, EventKind
@@ -53,11 +57,13 @@ def _step_data(state: StepState, rows: dict[int, CaseStep]) -> dict[str, Any]:
         "title": _t(step.title),
         "description": _t(step.description),
         "status": state.status,
-        "side": step.side,
+        "side": step.side or "",
+        "side_name": side_name(step.side),
         "partner_procedure": step.partner_procedure,
         "roles": list(step.roles),
         "performed_by": _t(step.performed_by),
-        "source": state.source,
+        "source": cite(state.source),
+        "source_ref": state.source,
         "redo": state.redo,
         "completion": completion,
         "blockers": messages.as_dicts(state.blockers),
@@ -95,20 +101,12 @@ def case_detail(case: Case, actor: Actor, evaluation: Evaluation | None = None) 
             "due_on": d.due_on,
             "met": d.met,
             "expired": d.expired,
-            "source": d.source,
+            "source": cite(d.source),
+            "source_ref": d.source,
         }
         for d in evaluation.deadlines
     ]
-    flags = [
-        {
-            "code": f.code,
-            "message": messages.render(Finding(f.code, f.source, f.params)),
-            "source": f.source,
-            "step_key": f.step_key,
-            "raised_at": f.raised_at,
-        }
-        for f in case.flags.filter(cleared_at__isnull=True)
-    ]
+    flags = _flags(case, actor)
     titles = {s.key: _t(s.step.title) for s in evaluation.steps}
     events = [
         {
@@ -121,7 +119,7 @@ def case_detail(case: Case, actor: Actor, evaluation: Evaluation | None = None) 
             "organization": e.organization.display_name if e.organization else None,
             "at": e.at,
             "before": e.before,
-            "after": e.after,
+            "after": _event_after(e.kind, e.after),
         }
         for e in case.events.select_related("actor", "organization")
     ]
@@ -137,6 +135,44 @@ def case_detail(case: Case, actor: Actor, evaluation: Evaluation | None = None) 
         "flags": flags,
         "events": events,
     }
+
+
+# Written into flag events before the ministry's reasons were kept to the contact points
+# (moc_kg §3): never shown from the history; the flag itself shows a reason to those who
+# may read it.
+_UNSHOWN_FLAG_KEYS = frozenset({"reason", "message"})
+
+
+def _event_after(kind: str, after: dict[str, Any]) -> dict[str, Any]:
+    if kind != EventKind.FLAG_RAISED:
+        return after
+    return {k: v for k, v in after.items() if k not in _UNSHOWN_FLAG_KEYS}
+
+
+def _flags(case: Case, actor: Actor) -> list[dict[str, Any]]:
+    """The open flags, each in words. A flag for an agency decision adds the ministry's
+    reason for the readers the MOC lets see it (moc_kg §3: the contact points, or others
+    as far as the ministry's written consent allows)."""
+    rows = list(case.flags.filter(cleared_at__isnull=True))
+    decision_ids = [int(f.params["decision"]) for f in rows if f.params.get("decision")]
+    reasons = decision_reasons(actor, decision_ids) if decision_ids else {}
+    flags = []
+    for f in rows:
+        message = messages.render(Finding(f.code, f.source, f.params))
+        reason = reasons.get(int(f.params.get("decision") or 0), "")
+        if reason:
+            message += " " + _("The ministry's reason: %(reason)s") % {"reason": reason}
+        flags.append(
+            {
+                "code": f.code,
+                "message": message,
+                "source": cite(f.source),
+                "source_ref": f.source,
+                "step_key": f.step_key,
+                "raised_at": f.raised_at,
+            }
+        )
+    return flags
 
 
 def case_summary(case: Case, evaluation: Evaluation | None = None) -> dict[str, Any]:

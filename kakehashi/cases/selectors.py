@@ -16,7 +16,7 @@ from kakehashi.procedures import registry
 from kakehashi.procedures.engine import Evaluation, evaluate
 
 from .facts import case_facts
-from .models import Case
+from .models import Case, CaseStatus
 
 
 def cases_visible_to(actor: Actor) -> QuerySet[Case]:
@@ -97,6 +97,29 @@ def cases_awaiting(actor: Actor) -> QuerySet[Case]:
         .select_related("person", "receiving_organization", "sending_agency", "field")
         .annotate(next_due=Min("deadlines__due_on", filter=Q(deadlines__met=False)))
         .order_by(F("next_due").asc(nulls_last=True), "updated_at", "id")
+    )
+
+
+# Steps after the COE (or the change-of-status application): a field suspension does not
+# stop these cases, but Japan handles them case by case (moc_kg §8).
+PAST_COE_STEPS = (
+    "coe_sent",
+    "visa_application",
+    "visa_decision",
+    "landing",
+    "change_of_status_decision",
+)
+
+
+def cases_for_suspension_review(actor: Actor, field_id: int) -> QuerySet[Case]:
+    """Open cases in a suspended field already past the COE, among those the actor sees."""
+    return (
+        cases_visible_to(actor)
+        .filter(field_id=field_id, status=CaseStatus.OPEN, current_step__in=PAST_COE_STEPS)
+        .select_related(
+            "person", "receiving_organization", "sending_agency", "field", "business_category"
+        )
+        .order_by("id")
     )
 
 

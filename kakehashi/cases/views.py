@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -221,11 +222,13 @@ def case_new_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     receiving = list(case_opening_organizations(actor))
     if not receiving:
-        raise Http404("not a receiving organization")
+        raise PermissionDenied(
+            _("Only staff of a receiving organization open cases, for their own organization.")
+        )
     country = request.GET.get("country", "KG").upper()
     definition = registry.definition_in_force(country, timezone.localdate())
     if definition is None:
-        raise Http404(country)
+        raise Http404(_("No procedure for this country."))
     form = CaseForm(
         request.POST or None,
         definition=definition,

@@ -6,16 +6,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong: which rule (code), in words (message), where (field), and why (source)."""
+    """One thing wrong: which rule (code), in words (message), where (field), and why: the
+    source as people read it (document title and section, in their language) and as a
+    reference into the project's list of sources (`source_ref`, e.g. "moc_kg §7(4)")."""
 
     code: str
     message: str
     field: str | None = None
     source: str | None = None
     severity: str = "error"
+    source_ref: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"code": self.code, "message": self.message}
@@ -23,6 +28,8 @@ class Problem:
             data["field"] = self.field
         if self.source:
             data["source"] = self.source
+        if self.source_ref:
+            data["source_ref"] = self.source_ref
         return data
 
 
@@ -45,11 +52,28 @@ class DomainError(Exception):
         return data
 
 
+# "No such …" in words, for each kind of object a service looks up.
+_NOT_FOUND = {
+    "case": gettext_lazy("No such case."),
+    "person": gettext_lazy("No such person."),
+    "step": gettext_lazy("No such step."),
+    "procedure": gettext_lazy("No procedure for this country."),
+    "procedure version": gettext_lazy("No such version of the procedure."),
+    "job offer": gettext_lazy("No such job offer."),
+    "contact": gettext_lazy("No such contact."),
+    "notice": gettext_lazy("No such notice."),
+    "agency": gettext_lazy("No such sending agency."),
+    "organization": gettext_lazy("No such organization."),
+    "field suspension": gettext_lazy("No such field suspension."),
+}
+
+
 class NotFound(DomainError):
     """Missing, or not visible to the actor: both look the same to the caller."""
 
     def __init__(self, what: str = "object") -> None:
-        super().__init__(code="not_found", message=f"No such {what}.", status=404)
+        message = str(_NOT_FOUND.get(what, gettext_lazy("Not found.")))
+        super().__init__(code="not_found", message=message, status=404)
 
 
 class NotAllowed(DomainError):

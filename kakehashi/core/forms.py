@@ -1,10 +1,39 @@
-"""Forms show the services' errors next to the field they name."""
+"""Forms collect input for the pages and show the services' errors next to the field they
+name. Dates are read by the one date parser (core.dates), with its bounds."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django import forms
 
+from .dates import DateProblem, parse_date
 from .errors import DomainError, Problem
+from .validation import date_message
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker that sends YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateField(forms.Field):
+    """A date written YYYY-MM-DD, between 1900-01-01 and 2100-12-31 (core.dates)."""
+
+    widget = DateInput
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_date(value)
+        except DateProblem as problem:
+            raise forms.ValidationError(date_message(problem), code=problem.code) from problem
 
 
 class AccessibleForm(forms.Form):

@@ -18,6 +18,7 @@ from kakehashi.access import Actor
 from kakehashi.accounts.models import MemberRole, Membership, Organization, OrganizationKind, User
 from kakehashi.cases.services import case_complete_step, case_create
 from kakehashi.joboffers import services as offers_services
+from kakehashi.joboffers.models import JobOffer
 from kakehashi.people.models import Person, TestKind, TestResult
 from kakehashi.reference.models import BusinessCategory
 from kakehashi.reference.services import reference_data_load
@@ -61,6 +62,7 @@ def _organizations() -> dict[str, Organization]:
         name_en="Nagaoka City (Industrial Location and Human Resources Division)",
         name_ja="長岡市 産業立地・人材課",
         country="JP",
+        prefecture="15",
         phone="0258-39-2228",
         address="新潟県長岡市大手通1-4-10",
     )
@@ -72,6 +74,7 @@ def _organizations() -> dict[str, Organization]:
             name_en="Shinano-no-Sato Care (fictional)",
             name_ja="社会福祉法人 信濃の里（架空）",
             country="JP",
+            prefecture="15",
             municipality=city,
         ),
         "it": _org(
@@ -80,6 +83,7 @@ def _organizations() -> dict[str, Organization]:
             name_en="Echigo Software and Devices (fictional)",
             name_ja="越後ソフトウェア＆デバイス株式会社（架空）",
             country="JP",
+            prefecture="15",
             municipality=city,
         ),
         "factory": _org(
@@ -88,6 +92,7 @@ def _organizations() -> dict[str, Organization]:
             name_en="Nagaoka Precision Works (fictional)",
             name_ja="長岡精密工業株式会社（架空）",
             country="JP",
+            prefecture="15",
             municipality=city,
         ),
         "isa": _org(
@@ -154,6 +159,7 @@ def _organizations() -> dict[str, Organization]:
             name_en="Niigata Registered Support Center (fictional)",
             name_ja="にいがた登録支援センター（架空）",
             country="JP",
+            prefecture="15",
             municipality=city,
         ),
     }
@@ -200,7 +206,7 @@ def _person(
             "nationality": "KG",
             "date_of_birth": born,
             "passport_number": extra.pop("passport", ""),
-            "passport_expiry": born.replace(year=born.year + 35),
+            "passport_expiry": datetime.date(2031, 3, 31),
             "current_country": extra.pop("country", "KG"),
             "current_status_of_residence": extra.pop("status", ""),
             "created_by_organization": org,
@@ -244,6 +250,7 @@ EVIDENCE = {
     "employment_contract": lambda d: {
         "signed_on": d,
         "monthly_wage_jpy": 235000,
+        "monthly_hours": 160,
         "contract_language": "ja_ky",
     },
     "center_recruitment_contract": lambda d: {"signed_on": d, "contract_number": "CE-JP-0042"},
@@ -337,12 +344,21 @@ def _registries(
         effective_on=today - datetime.timedelta(days=90),
         reason="Inquiry into fees charged to candidates (MOC §4(1)(e))",
     )
-    record(
+    revocation = record(
         actor=Actor.of(users["aida"]),
         agency_id=revoked.pk,
         action="revoked",
         effective_on=today - datetime.timedelta(days=30),
         reason="Collected deposits from candidates' families (MOC §4(1)(a))",
+    )
+    # The ministry agreed in writing that this reason may be published (moc_kg §3); the
+    # suspension's reason stays between the two contact points.
+    registry_services.reason_disclosure_record(
+        actor=Actor.of(users["aida"]),
+        decision_id=revocation.pk,
+        scope="public",
+        consented_on=today - datetime.timedelta(days=29),
+        consent_reference="MLSM letter No. 14/2026 (fictional)",
     )
     # Fast Visa has applied and waits for the ministry's examination.
     record(
@@ -357,6 +373,7 @@ def _registries(
         name_en="Joetsu Foods (fictional)",
         name_ja="上越フーズ株式会社（架空）",
         country="JP",
+        prefecture="15",
     )
     registry_services.improvement_order_record(
         actor=Actor.of(users["isao"]),
@@ -375,7 +392,7 @@ def _registries(
     )
 
 
-def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> None:
+def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> JobOffer:
     """Pattern 2: one offer the Center has published on its board, one waiting for review."""
     common = {
         "field": "care",
@@ -385,6 +402,14 @@ def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> None:
         "organization_info": "Shinano-no-Sato Care (fictional): 3 care homes, 180 staff.",
         "how_to_apply": "E-mail recruit@shinano-care.example with your CV in Russian or Japanese.",
     }
+    # The recruitment contract with the Center comes first (isa_kg_flow 2(1)).
+    today = timezone.localdate()
+    for user in ("hana", "kenji"):
+        offers_services.recruitment_contract_record(
+            actor=Actor.of(users[user]),
+            signed_on=today - datetime.timedelta(days=45),
+            contract_number=f"CE-JP-{users[user].pk:04d}",
+        )
     published = offers_services.job_offer_create(
         actor=Actor.of(users["hana"]),
         data={
@@ -416,6 +441,7 @@ def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> None:
         },
     )
     offers_services.job_offer_submit(actor=Actor.of(users["kenji"]), offer_id=waiting.pk)
+    return published
 
 
 @transaction.atomic
@@ -432,7 +458,7 @@ def load_demo() -> list[DemoUser]:
 
     today = timezone.localdate()
     _registries(orgs, users, today)
-    _job_offers(orgs, users)
+    published = _job_offers(orgs, users)
     born = datetime.date(1999, 5, 14)
     care, it, factory = orgs["care"], orgs["it"], orgs["factory"]
 
@@ -471,23 +497,27 @@ def load_demo() -> list[DemoUser]:
         users,
     )
 
-    # Pattern 2, through the Center: the Center has to publish the offer.
-    p = _person(
-        factory,
-        "OBRAZTSOV",
-        "NURLAN",
-        "Образцов Нурлан",
-        born.replace(year=1994),
-        passport="PD1000003",
+    # Pattern 2, through the Center: a candidate who saw the published offer contacted the
+    # care home, which opened the case from the contact: the contract with the Center, the
+    # offer and its publication are carried into the case; the employment contract is next.
+    contact = offers_services.candidate_contact_record(
+        actor=Actor.of(users["hana"]),
+        offer_id=published.pk,
+        data={
+            "family_name": "OBRAZTSOVA",
+            "given_names": "NURIZA",
+            "email": "nuriza.demo@example.kg",
+            "message": "I saw your offer on the Center's website. I passed JFT-Basic A2.",
+            "contacted_on": today,
+        },
     )
-    _tests(p, "machining_metalworking", today)
-    c = case("kenji", p, "industrial_products", "machining_metalworking", "via_center")
-    _walk(
-        c,
-        [("center_recruitment_contract", "kenji", 30), ("job_offer_submitted", "kenji", 25)],
-        today,
-        users,
+    started = offers_services.candidate_contact_start_case(
+        actor=Actor.of(users["hana"]),
+        offer_id=published.pk,
+        contact_id=contact.pk,
+        date_of_birth=born.replace(year=1995),
     )
+    _tests(started.person, "care", today)
 
     # Pattern 3, certified agency: the agency has to present job-seekers.
     p = _person(

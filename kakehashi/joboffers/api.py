@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 
 from kakehashi.access import request_actor
 from kakehashi.core.pagination import page_by_id
+from kakehashi.core.schemas import Day, Limit
 
 from . import services
 from .models import CandidateContact, JobOffer
@@ -22,6 +23,7 @@ from .selectors import (
     job_offer_list,
     published_offer_get,
     published_offers,
+    recruitment_contracts_of,
 )
 
 router = Router(tags=["job offers"])
@@ -102,7 +104,7 @@ class JobOfferIn(Schema):
     japanese_level_required: str
     organization_info: str
     how_to_apply: str
-    closes_on: datetime.date | None = None
+    closes_on: Day | None = None
     receiving_organization_id: int | None = None
 
 
@@ -117,7 +119,7 @@ class JobOfferPatch(Schema):
     japanese_level_required: str | None = None
     organization_info: str | None = None
     how_to_apply: str | None = None
-    closes_on: datetime.date | None = None
+    closes_on: Day | None = None
 
 
 class ReviewIn(Schema):
@@ -135,7 +137,7 @@ class ContactIn(Schema):
     email: str = ""
     phone: str = ""
     message: str = ""
-    contacted_on: datetime.date
+    contacted_on: Day
 
 
 class ContactOut(Schema):
@@ -153,7 +155,7 @@ class ContactOut(Schema):
 
 
 class StartCaseIn(Schema):
-    date_of_birth: datetime.date
+    date_of_birth: Day
 
 
 class CaseRef(Schema):
@@ -168,6 +170,22 @@ class Problem(Schema):
     message: str
     field: str | None = None
     source: str | None = None
+    source_ref: str | None = None
+
+
+class ContractIn(Schema):
+    signed_on: Day
+    contract_number: str = ""
+    country: str = "KG"
+    receiving_organization_id: int | None = None
+
+
+class ContractOut(Schema):
+    id: int
+    receiving_organization_id: int
+    country: str
+    signed_on: datetime.date
+    contract_number: str
 
 
 class CaseStartedOut(Schema):
@@ -195,9 +213,26 @@ class PublicOfferPage(Schema):
 # --- signed in: /api/v1/job-offers ------------------------------------------------------
 
 
+@router.post("/recruitment-contracts", response={201: ContractOut})
+def record_contract(request: HttpRequest, payload: ContractIn) -> Status[Any]:
+    """Record the receiving organization's recruitment contract with the Center, which
+    comes before any job offer (isa_kg_flow 2(1))."""
+    contract = services.recruitment_contract_record(actor=request_actor(request), **payload.dict())
+    return Status(201, contract)
+
+
+@router.get("/recruitment-contracts", response=list[ContractOut])
+def list_contracts(request: HttpRequest) -> Any:
+    """The recruitment contracts with the Center of the caller's organizations."""
+    return list(recruitment_contracts_of(request_actor(request)))
+
+
 @router.get("", response=JobOfferPage)
 def list_job_offers(
-    request: HttpRequest, status: str | None = None, limit: int = 50, cursor: str | None = None
+    request: HttpRequest,
+    status: str | None = None,
+    limit: Limit = 50,
+    cursor: str | None = None,
 ) -> dict[str, Any]:
     """Offers you may see: your organization's; the Center: its country's once submitted;
     the ISA: every offer."""
@@ -257,7 +292,7 @@ def withdraw_job_offer(request: HttpRequest, offer_id: int, payload: WithdrawIn)
 
 @router.get("/{offer_id}/contacts", response=ContactPage)
 def list_contacts(
-    request: HttpRequest, offer_id: int, limit: int = 50, cursor: str | None = None
+    request: HttpRequest, offer_id: int, limit: Limit = 50, cursor: str | None = None
 ) -> dict[str, Any]:
     """Candidates who contacted the organization: its members only."""
     qs = contact_list(request_actor(request), offer_id)
@@ -306,7 +341,7 @@ def list_public_jobs(
     field: str | None = None,
     location: str | None = None,
     japanese_level: str | None = None,
-    limit: int = 50,
+    limit: Limit = 50,
     cursor: str | None = None,
 ) -> dict[str, Any]:
     """Published offers that have not closed. `japanese_level` is the candidate's level:

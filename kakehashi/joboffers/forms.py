@@ -9,8 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kakehashi.core.forms import AccessibleForm
-from kakehashi.people.forms import DateInput, category_choices, field_label
+from kakehashi.core.forms import AccessibleForm, DateInput
+from kakehashi.core.forms import DateField as CoreDateField
+from kakehashi.people.forms import category_choices, field_label
 from kakehashi.reference.models import BusinessCategory, Field
 
 from .models import CandidateContact, JapaneseLevel, JobOffer
@@ -70,7 +71,7 @@ class JobOfferForm(AccessibleForm):
             "organization, and the languages you answer in. It is published."
         ),
     )
-    closes_on = forms.DateField(
+    closes_on = CoreDateField(
         label=field_label(JobOffer, "closes_on"),
         required=False,
         widget=DateInput(),
@@ -147,7 +148,7 @@ class ContactForm(AccessibleForm):
         help_text=_("An e-mail address or a phone number is required."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    contacted_on = forms.DateField(
+    contacted_on = CoreDateField(
         label=field_label(CandidateContact, "contacted_on"), widget=DateInput()
     )
     message = forms.CharField(
@@ -158,7 +159,7 @@ class ContactForm(AccessibleForm):
 
 
 class StartCaseForm(AccessibleForm):
-    date_of_birth = forms.DateField(
+    date_of_birth = CoreDateField(
         label=_("Date of birth"),
         widget=DateInput(),
         help_text=_("As in the passport. The candidate is registered as a Kyrgyz national."),
@@ -193,3 +194,10 @@ class BoardFilterForm(forms.Form):
         level = self.fields["japanese_level"]
         assert isinstance(level, forms.ChoiceField)
         level.choices = [("", _("Any level")), *JapaneseLevel.choices]
+
+
+class RecruitmentContractForm(AccessibleForm):
+    """The recruitment contract with the Center (isa_kg_flow 2(1))."""
+
+    signed_on = CoreDateField(label=_("Date signed"))
+    contract_number = forms.CharField(label=_("Contract number"), required=False, max_length=60)

@@ -9,12 +9,13 @@ organization only, never on a public page."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from kakehashi.core.models import AppendOnlyError as AppendOnlyError  # tests import it here
+from kakehashi.core.models import AppendOnlyModel
 
 
 class JapaneseLevel(models.TextChoices):
@@ -34,6 +35,30 @@ class JobOfferStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
     REJECTED = "rejected", _("Rejected by the Center")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CenterRecruitmentContract(models.Model):
+    """The receiving organization's recruitment contract with the Center of a partner
+    country (isa_kg_flow 2(1): 人材募集に係る契約). It comes first: an offer is submitted
+    under one, and a case opened from the offer carries it as its first step."""
+
+    receiving_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="center_contracts"
+    )
+    country = models.CharField(_("country"), max_length=2, default="KG")
+    signed_on = models.DateField(_("date signed"))
+    contract_number = models.CharField(_("contract number"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        indexes = [models.Index(fields=["receiving_organization", "country", "-signed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.receiving_organization_id} {self.country} {self.signed_on}"
 
 
 class JobOffer(models.Model):
@@ -62,6 +87,14 @@ class JobOffer(models.Model):
         max_length=16, choices=JobOfferStatus.choices, default=JobOfferStatus.DRAFT
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The recruitment contract with the Center the offer was submitted under.
+    recruitment_contract = models.ForeignKey(
+        CenterRecruitmentContract,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="job_offers",
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -103,21 +136,7 @@ class JobOfferEventKind(models.TextChoices):
     CASE_STARTED = "case_started", _("Case started")
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class JobOfferEventQuerySet(models.QuerySet["JobOfferEvent"]):
-    """History is added to, never rewritten: bulk updates and deletes are refused too."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("Job offer events are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Job offer events are append-only.")
-
-
-class JobOfferEvent(models.Model):
+class JobOfferEvent(AppendOnlyModel):
     """Append-only history of an offer: who did what, for which organization, when. Holds
     ids only, never a candidate's name."""
 
@@ -131,21 +150,11 @@ class JobOfferEvent(models.Model):
     before = models.JSONField(default=dict)
     after = models.JSONField(default=dict)
 
-    objects = JobOfferEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["job_offer_id", "id"]
 
     def __str__(self) -> str:
         return f"{self.job_offer_id} {self.kind}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Job offer events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Job offer events are append-only.")
 
 
 class CandidateContact(models.Model):

@@ -103,15 +103,9 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
-def public_offer_row(data: dict[str, Any]) -> list[Any]:
-    flat = {
+def public_offer_row(data: dict[str, Any]) -> dict[str, Any]:
+    """The offer's JSON data flattened for the CSV feed (names as columns)."""
+    return {
         **data,
         "receiving_organization_ja": data["receiving_organization"]["name_ja"],
         "receiving_organization_en": data["receiving_organization"]["name_en"],
@@ -122,4 +116,3 @@ def public_offer_row(data: dict[str, Any]) -> list[Any]:
         "business_category_ja": data["business_category"]["name_ja"],
         "business_category_en": data["business_category"]["name_en"],
     }
-    return [_cell(flat[name]) for name in CSV_COLUMNS]

@@ -1,22 +1,21 @@
-"""The public job board at /jobs/: what the Center publishes (seed 002 2(1)), readable
+"""The public job board at /jobs/: what the Center publishes (isa_kg_flow 2(1)), readable
 without signing in, in Japanese and English, with the same list as JSON and CSV at stable
 URLs. Only published offers that have not closed, and only their public fields: never who
 wrote or reviewed an offer, and never a candidate who contacted the organization."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kakehashi.core.errors import DomainError
+from kakehashi.core.feeds import csv_feed, feed_error, json_feed
 
 from .forms import BoardFilterForm
 from .models import JobOffer
@@ -77,33 +76,20 @@ def _export(request: HttpRequest) -> tuple[BoardFilters, list[dict[str, Any]]]:
 
 @require_GET
 def board_json(request: HttpRequest) -> HttpResponse:
-    """/jobs/offers.json?field=&location=&japanese_level= — every matching offer."""
+    """/jobs/offers.json?field=&location=&japanese_level= — every matching offer, in the
+    public-feed format (core/feeds.py)."""
     try:
         filters, offers = _export(request)
     except DomainError as error:
-        return JsonResponse(error.as_dict(), status=error.status)
-    body = {
-        "generated_at": timezone.now().isoformat(),
-        "filters": filters.as_query(),
-        "count": len(offers),
-        "offers": offers,
-    }
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+        return feed_error(error.problems, error.message, error.status)
+    return json_feed(offers, filters=filters.as_query())
 
 
 @require_GET
 def board_csv(request: HttpRequest) -> HttpResponse:
-    """/jobs/offers.csv — the same rows as the JSON, one offer a line, UTF-8 with a byte
-    order mark so that spreadsheet programs read the Japanese text correctly."""
+    """/jobs/offers.csv — the same rows as the JSON, one offer a line."""
     try:
         _filters, offers = _export(request)
     except DomainError as error:
-        return JsonResponse(error.as_dict(), status=error.status)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="job-offers.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for data in offers:
-        writer.writerow(public_offer_row(data))
-    return response
+        return feed_error(error.problems, error.message, error.status)
+    return csv_feed("job-offers.csv", CSV_COLUMNS, [public_offer_row(o) for o in offers])

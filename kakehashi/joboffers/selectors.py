@@ -16,8 +16,15 @@ from kakehashi.access.policy import may_see_contacts, review_countries
 from kakehashi.access.visibility import job_offer_visibility
 from kakehashi.core.errors import InvalidInput, NotAllowed, NotFound, Problem
 from kakehashi.reference.models import Field
+from kakehashi.registries.selectors import fields_closed_on
 
-from .models import CandidateContact, JapaneseLevel, JobOffer, JobOfferStatus
+from .models import (
+    CandidateContact,
+    CenterRecruitmentContract,
+    JapaneseLevel,
+    JobOffer,
+    JobOfferStatus,
+)
 
 
 def job_offers_visible_to(actor: Actor) -> QuerySet[JobOffer]:
@@ -49,6 +56,13 @@ def job_offer_get_for_user(actor: Actor, offer_id: int) -> JobOffer:
     if offer is None:
         raise NotFound("job offer")
     return offer
+
+
+def recruitment_contracts_of(actor: Actor) -> QuerySet[CenterRecruitmentContract]:
+    """The recruitment contracts with the Center of the actor's organizations."""
+    return CenterRecruitmentContract.objects.filter(
+        receiving_organization_id__in=actor.organization_ids
+    ).order_by("-signed_on", "-id")
 
 
 def review_queue(actor: Actor) -> QuerySet[JobOffer]:
@@ -150,11 +164,15 @@ def board_filters(
 def published_offers(
     filters: BoardFilters | None = None, today: datetime.date | None = None
 ) -> QuerySet[JobOffer]:
-    """Offers the Center has published and that have not closed, newest first."""
+    """Offers the Center has published, not closed, in a field Japan accepts today; newest
+    first."""
     filters = filters or BoardFilters()
     today = today or timezone.localdate()
-    qs = JobOffer.objects.filter(status=JobOfferStatus.PUBLISHED).filter(
-        Q(closes_on__isnull=True) | Q(closes_on__gte=today)
+    qs = (
+        JobOffer.objects.filter(status=JobOfferStatus.PUBLISHED)
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+        # While Japan suspends a field (moc_kg §8), or before it opens, its offers are off.
+        .exclude(field_id__in=fields_closed_on(today))
     )
     if filters.field:
         qs = qs.filter(field__code=filters.field)

@@ -9,6 +9,7 @@ app_name = "joboffers"
 urlpatterns = [
     path("", views.offer_list_page, name="list"),
     path("new/", views.offer_new, name="new"),
+    path("recruitment-contract/", views.contract_record, name="record_contract_with_center"),
     path("review/", views.review_queue_page, name="review_queue"),
     path("<int:offer_id>/", views.offer_detail, name="detail"),
     path("<int:offer_id>/edit/", views.offer_edit, name="edit"),

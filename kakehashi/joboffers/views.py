@@ -31,7 +31,14 @@ from kakehashi.core.forms import AccessibleForm, apply_problems
 from kakehashi.core.pages import refuse
 
 from . import services
-from .forms import ContactForm, JobOfferForm, ReviewForm, StartCaseForm, WithdrawForm
+from .forms import (
+    ContactForm,
+    JobOfferForm,
+    RecruitmentContractForm,
+    ReviewForm,
+    StartCaseForm,
+    WithdrawForm,
+)
 from .models import JobOffer, JobOfferEventKind, JobOfferStatus
 from .presenters import STATUS_BADGE, offer_facts
 from .selectors import (
@@ -39,6 +46,7 @@ from .selectors import (
     contacts_visible_to,
     job_offer_get_for_user,
     job_offer_list,
+    recruitment_contracts_of,
     review_queue,
 )
 from .services.offers import EDITABLE, OFFER_FIELDS
@@ -79,13 +87,19 @@ def _refusal(error: DomainError) -> list[Problem]:
 # --- lists ------------------------------------------------------------------------------
 
 
-@login_required
-def offer_list_page(request: HttpRequest) -> HttpResponse:
+def _list_page(
+    request: HttpRequest,
+    contract_form: RecruitmentContractForm | None = None,
+    contract_loose: list[Problem] | None = None,
+    status_code: int = 200,
+) -> HttpResponse:
+    actor = request_actor(request)
     status = request.GET.get("status", "")
     if status not in JobOfferStatus.values:
         status = ""
-    offers = job_offer_list(request_actor(request), status or None)
+    offers = job_offer_list(actor, status or None)
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_create = may_create_offers(actor)
     return render(
         request,
         "joboffers/list.html",
@@ -96,10 +110,35 @@ def offer_list_page(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": JobOfferStatus.choices,
             "query": f"status={status}" if status else "",
-            "can_create": may_create_offers(request_actor(request)),
-            "is_center": bool(review_countries(request_actor(request))),
+            "can_create": can_create,
+            "is_center": bool(review_countries(actor)),
+            "contracts": list(recruitment_contracts_of(actor)[:5]) if can_create else [],
+            "contract_form": (contract_form or RecruitmentContractForm()) if can_create else None,
+            "contract_loose": contract_loose or [],
         },
+        status=status_code,
     )
+
+
+@login_required
+def offer_list_page(request: HttpRequest) -> HttpResponse:
+    return _list_page(request)
+
+
+@login_required
+@require_POST
+def contract_record(request: HttpRequest) -> HttpResponse:
+    """The receiving organization records its recruitment contract with the Center."""
+    form = RecruitmentContractForm(request.POST)
+    if not form.is_valid():
+        return _list_page(request, form, status_code=422)
+    try:
+        services.recruitment_contract_record(actor=request_actor(request), **form.cleaned_data)
+    except DomainError as error:
+        loose = _problems_on(form, error)
+        return _list_page(request, form, loose, status_code=error.status)
+    messages.success(request, _("The recruitment contract with the Center was recorded."))
+    return redirect("joboffers:list")
 
 
 @login_required

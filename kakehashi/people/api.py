@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from kakehashi.access import request_actor
 from kakehashi.core.pagination import page_by_id
+from kakehashi.core.schemas import Day, Limit
 
 from . import services
+from .inputs import PersonChanges, PersonData, TestResultData
 from .models import Person, Presentation, TestResult
 from .selectors import person_get_for_user, person_list
 
@@ -58,17 +60,22 @@ class PersonOut(PersonSummary):
 
 
 class PersonIn(Schema):
+    """A person to register. Countries are ISO 3166-1 alpha-2 codes (KG, JP…). `mrz`, if
+    given, is the passport's machine-readable zone (two lines of 44 characters): its check
+    digits are verified and what it says must match the record."""
+
     family_name: str
     given_names: str
     native_name: str = ""
     nationality: str
-    date_of_birth: datetime.date
+    date_of_birth: Day
     passport_number: str = ""
-    passport_expiry: datetime.date | None = None
+    passport_expiry: Day | None = None
     current_country: str
     current_status_of_residence: str = ""
     email: str = ""
     phone: str = ""
+    mrz: str = ""
 
 
 class PersonPatch(Schema):
@@ -76,13 +83,14 @@ class PersonPatch(Schema):
     given_names: str | None = None
     native_name: str | None = None
     nationality: str | None = None
-    date_of_birth: datetime.date | None = None
+    date_of_birth: Day | None = None
     passport_number: str | None = None
-    passport_expiry: datetime.date | None = None
+    passport_expiry: Day | None = None
     current_country: str | None = None
     current_status_of_residence: str | None = None
     email: str | None = None
     phone: str | None = None
+    mrz: str | None = None
 
 
 class TestResultIn(Schema):
@@ -91,7 +99,7 @@ class TestResultIn(Schema):
     business_category: str | None = None
     level: str = ""
     passed: bool
-    taken_on: datetime.date
+    taken_on: Day
     certificate_number: str = ""
 
 
@@ -102,7 +110,7 @@ class PersonPage(Schema):
 
 @router.get("", response=PersonPage)
 def list_persons(
-    request: HttpRequest, search: str | None = None, limit: int = 50, cursor: str | None = None
+    request: HttpRequest, search: str | None = None, limit: Limit = 50, cursor: str | None = None
 ) -> dict[str, Any]:
     items, next_cursor = page_by_id(
         person_list(request_actor(request), search), limit=limit, cursor=cursor
@@ -112,8 +120,8 @@ def list_persons(
 
 @router.post("", response={201: PersonOut})
 def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
-    actor = request_actor(request)
-    return Status(201, services.person_create(actor=actor, data=payload.dict()))
+    data = PersonData.from_mapping(payload.dict())
+    return Status(201, services.person_create(actor=request_actor(request), data=data))
 
 
 @router.get("/{person_id}", response=PersonOut)
@@ -123,8 +131,10 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
 
 @router.patch("/{person_id}", response=PersonOut)
 def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
-    data = payload.dict(exclude_unset=True)
-    return services.person_update(actor=request_actor(request), person_id=person_id, data=data)
+    changes = cast(PersonChanges, payload.dict(exclude_unset=True))
+    return services.person_update(
+        actor=request_actor(request), person_id=person_id, changes=changes
+    )
 
 
 @router.post("/{person_id}/test-results", response={201: TestResultOut})
@@ -132,7 +142,7 @@ def add_test_result(
     request: HttpRequest, person_id: int, payload: TestResultIn
 ) -> Status[TestResult]:
     result = services.test_result_add(
-        actor=request_actor(request), person_id=person_id, data=payload.dict()
+        actor=request_actor(request), person_id=person_id, data=TestResultData(**payload.dict())
     )
     return Status(201, result)
 

@@ -5,7 +5,7 @@ these fields with kakehashi.core.forms.apply_problems."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.text import capfirst
@@ -13,20 +13,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.accounts.models import Organization
-from kakehashi.core.forms import AccessibleForm
+from kakehashi.core.forms import AccessibleForm, DateField, DateInput
 from kakehashi.procedures.registry import ssw_rules
+from kakehashi.reference.countries import country_choices
 from kakehashi.reference.models import BusinessCategory
 
+from .inputs import PersonChanges, PersonData, TestResultData
 from .models import Person, TestKind, TestResult
 
-COUNTRY_HELP = _("Two-letter country code (ISO 3166-1), e.g. KG for Kyrgyzstan, JP for Japan.")
+__all__ = ["DateInput", "PersonForm", "TestResultForm"]
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+def _countries() -> list[tuple[str, str]]:
+    return [("", "—"), *country_choices()]
 
 
 def field_label(model: type[Any], name: str) -> Any:
@@ -55,28 +54,30 @@ class PersonForm(AccessibleForm):
         required=False,
         help_text=_("For example in Cyrillic."),
     )
-    nationality = forms.CharField(
-        label=field_label(Person, "nationality"),
-        max_length=2,
-        help_text=COUNTRY_HELP,
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "size": 2}),
-    )
-    date_of_birth = forms.DateField(label=field_label(Person, "date_of_birth"), widget=DateInput())
+    nationality = forms.ChoiceField(label=field_label(Person, "nationality"), choices=_countries)
+    date_of_birth = DateField(label=field_label(Person, "date_of_birth"))
     passport_number = forms.CharField(
         label=field_label(Person, "passport_number"),
         max_length=_max_length(Person, "passport_number"),
         required=False,
-        help_text=_("Letters and digits only."),
+        help_text=_("6 to 9 letters and digits, as in the passport."),
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
-    passport_expiry = forms.DateField(
-        label=field_label(Person, "passport_expiry"), required=False, widget=DateInput()
+    passport_expiry = DateField(label=field_label(Person, "passport_expiry"), required=False)
+    mrz = forms.CharField(
+        label=_("Machine-readable zone of the passport"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Optional: the two lines of letters, digits and < at the bottom of the photo page. "
+            "Their check digits are verified, and they must match the record."
+        ),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "autocapitalize": "characters", "spellcheck": "false"}
+        ),
     )
-    current_country = forms.CharField(
-        label=field_label(Person, "current_country"),
-        max_length=2,
-        help_text=COUNTRY_HELP,
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "size": 2}),
+    current_country = forms.ChoiceField(
+        label=field_label(Person, "current_country"), choices=_countries
     )
     current_status_of_residence = forms.CharField(
         label=field_label(Person, "current_status_of_residence"),
@@ -92,12 +93,16 @@ class PersonForm(AccessibleForm):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
 
-    def service_data(self) -> dict[str, Any]:
-        """The cleaned values in the shape person_create / person_update take."""
-        data = dict(self.cleaned_data)
-        for name in ("nationality", "current_country"):
-            data[name] = (data.get(name) or "").upper()
-        return data
+    def person_data(self) -> PersonData:
+        """The record, typed, as person_create takes it."""
+        return PersonData.from_mapping(dict(self.cleaned_data))
+
+    def person_changes(self) -> PersonChanges:
+        """Every field of the form, as person_update takes it."""
+        return cast(
+            PersonChanges,
+            {k: v for k, v in self.cleaned_data.items() if v is not None or k == "passport_expiry"},
+        )
 
 
 def _text(text: Any) -> str:
@@ -158,7 +163,7 @@ class TestResultForm(AccessibleForm):
         choices=[("", "—"), ("yes", _("Passed")), ("no", _("Not passed"))],
         coerce=lambda value: value == "yes",
     )
-    taken_on = forms.DateField(label=field_label(TestResult, "taken_on"), widget=DateInput())
+    taken_on = DateField(label=field_label(TestResult, "taken_on"))
     certificate_number = forms.CharField(
         label=field_label(TestResult, "certificate_number"),
         max_length=_max_length(TestResult, "certificate_number"),
@@ -178,6 +183,18 @@ class TestResultForm(AccessibleForm):
             )
         )
         self.fields["level"].help_text = level_help()
+
+    def result_data(self) -> TestResultData:
+        data = self.cleaned_data
+        return TestResultData(
+            kind=data["kind"],
+            taken_on=data["taken_on"],
+            passed=data["passed"],
+            test_code=data.get("test_code") or "",
+            business_category=data.get("business_category") or None,
+            level=data.get("level") or "",
+            certificate_number=data.get("certificate_number") or "",
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from kakehashi.core.models import AppendOnlyModel
 
 
 class Person(models.Model):
@@ -29,7 +33,18 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["family_name", "given_names", "id"]
-        indexes = [models.Index(fields=["family_name", "given_names"])]
+        indexes = [
+            models.Index(fields=["family_name", "given_names"]),
+            models.Index(fields=["nationality", "date_of_birth"]),
+        ]
+        constraints = [
+            # One person per passport: the same number of the same country is a duplicate.
+            models.UniqueConstraint(
+                fields=["nationality", "passport_number"],
+                condition=~Q(passport_number=""),
+                name="one_person_per_passport",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -108,3 +123,30 @@ class Presentation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} → {self.organization_id}"
+
+
+class PersonEventKind(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    CHANGED = "changed", _("Changed")
+
+
+class PersonEvent(AppendOnlyModel):
+    """Who registered or changed a person's record, when, for which organization, and which
+    fields changed from what to what. Never rewritten."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=16, choices=PersonEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=dict)  # field -> [before, after]
+
+    class Meta:
+        ordering = ["person_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind}"

@@ -1,12 +1,14 @@
-"""Writes for persons (candidates and workers) and their test results."""
+"""Writes for persons (candidates and workers) and their test results. Each write checks
+who acts (kakehashi.access), validates the typed input (people/checks.py) and, for a
+person's record, writes a PersonEvent saying who changed what, in one transaction."""
 
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,27 +19,18 @@ from kakehashi.access.policy import (
     person_registering_organization,
 )
 from kakehashi.accounts.models import Organization, OrganizationKind
-from kakehashi.core.errors import InvalidInput, NotAllowed, Problem
+from kakehashi.core import validation
+from kakehashi.core.errors import Conflict, InvalidInput, NotAllowed, Problem
 from kakehashi.procedures.registry import ssw_rules
 from kakehashi.reference.models import BusinessCategory
 
-from .models import Person, Presentation, TestKind, TestResult
-from .selectors import person_get_for_user
+from .checks import clean_person
+from .inputs import PersonChanges, PersonData, TestResultData
+from .models import Person, PersonEvent, PersonEventKind, Presentation, TestKind, TestResult
+from .selectors import person_get_for_user, persons_visible_to
 
-COUNTRY = re.compile(r"^[A-Z]{2}$")
-PERSON_FIELDS = (
-    "family_name",
-    "given_names",
-    "native_name",
-    "nationality",
-    "date_of_birth",
-    "passport_number",
-    "passport_expiry",
-    "current_country",
-    "current_status_of_residence",
-    "email",
-    "phone",
-)
+# The fields of a person's record (PersonData without the MRZ, which is checked, not kept).
+PERSON_FIELDS = tuple(name for name in PersonData.names() if name != "mrz")
 
 
 def _registering_organization(actor: Actor) -> Organization:
@@ -47,112 +40,122 @@ def _registering_organization(actor: Actor) -> Organization:
     return organization
 
 
-def _as_date(
-    value: Any, name: str, problems: list[Problem], required: bool
-) -> datetime.date | None:
-    if value in (None, ""):
-        if required:
-            problems.append(Problem("required", _("This field is required."), field=name))
+def _duplicate(actor: Actor, data: PersonData, exclude: int | None) -> Conflict | None:
+    """The same passport (number and country), or the same name, date of birth and
+    nationality, is the same person: refused, pointing to the record if the actor sees it
+    (the registering organization can present the person to others)."""
+    same = Q(
+        family_name__iexact=data.family_name,
+        given_names__iexact=data.given_names,
+        date_of_birth=data.date_of_birth,
+        nationality=data.nationality,
+    )
+    if data.passport_number:
+        same |= Q(nationality=data.nationality, passport_number=data.passport_number)
+    candidates = Person.objects.filter(same)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude)
+    existing = candidates.order_by("id").first()
+    if existing is None:
         return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        problems.append(Problem("invalid_date", _("Not a date; use YYYY-MM-DD."), field=name))
-        return None
-
-
-def _clean_person(data: dict[str, Any]) -> dict[str, Any]:
-    problems: list[Problem] = []
-    cleaned: dict[str, Any] = {}
-    for name in PERSON_FIELDS:
-        value = data.get(name)
-        if name in ("date_of_birth", "passport_expiry"):
-            cleaned[name] = _as_date(value, name, problems, required=name == "date_of_birth")
-            continue
-        text = str(value or "").strip()
-        max_length = getattr(Person._meta.get_field(name), "max_length", None) or 0
-        if name in ("family_name", "given_names", "nationality", "current_country") and not text:
-            problems.append(Problem("required", _("This field is required."), field=name))
-        elif max_length and len(text) > max_length:
-            problems.append(
-                Problem(
-                    "too_long", _("At most %(max)s characters.") % {"max": max_length}, field=name
-                )
-            )
-        if name in ("nationality", "current_country") and text:
-            text = text.upper()
-            if not COUNTRY.match(text):
-                problems.append(
-                    Problem(
-                        "invalid_country",
-                        _("Use the two-letter country code (ISO 3166), e.g. KG."),
-                        field=name,
-                    )
-                )
-        if name == "passport_number":
-            text = text.upper().replace(" ", "")
-            if text and not re.fullmatch(r"[A-Z0-9]{5,20}", text):
-                problems.append(
-                    Problem(
-                        "invalid_passport_number",
-                        _("Letters and digits only, 5 to 20 characters."),
-                        field=name,
-                    )
-                )
-        cleaned[name] = text
-    today = timezone.localdate()
-    born = cleaned.get("date_of_birth")
-    if born and born > today:
-        problems.append(
-            Problem(
-                "date_in_future",
-                _("The date of birth cannot be in the future."),
-                field="date_of_birth",
-            )
+    visible = persons_visible_to(actor).filter(pk=existing.pk).exists()
+    by_passport = bool(data.passport_number) and existing.passport_number == data.passport_number
+    field = "passport_number" if by_passport else "family_name"
+    if visible:
+        message = _(
+            "This person is already registered (record %(id)s). Open that record instead of "
+            "registering them again."
+        ) % {"id": existing.pk}
+    else:
+        message = _(
+            "This person is already registered by another organization. Ask it to present "
+            "the person to your organization instead of registering them again."
         )
-    expiry = cleaned.get("passport_expiry")
-    if born and expiry and expiry <= born:
-        problems.append(
-            Problem(
-                "before_birth",
-                _("The passport expiry must be after the date of birth."),
-                field="passport_expiry",
-            )
-        )
-    if cleaned.get("current_country") != "JP" and cleaned.get("current_status_of_residence"):
-        problems.append(
-            Problem(
-                "status_outside_japan",
-                _("A status of residence applies only to a person living in Japan."),
-                field="current_status_of_residence",
-            )
-        )
-    if problems:
-        raise InvalidInput(problems)
-    return cleaned
+    return Conflict(
+        message,
+        code="duplicate_person",
+        problems=[Problem("duplicate_person", message, field=field)],
+    )
 
 
-@transaction.atomic
-def person_create(*, actor: Actor, data: dict[str, Any]) -> Person:
-    """Register a candidate or worker for the actor's organization."""
+def _record(
+    person: Person, kind: str, actor: Actor, org: Organization | None, changes: dict[str, Any]
+) -> None:
+    PersonEvent.objects.create(
+        person=person, kind=kind, actor=actor.user, organization=org, changes=changes
+    )
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def person_create(*, actor: Actor, data: PersonData) -> Person:
+    """Register a candidate or worker for the actor's organization, unless already
+    registered (same passport, or same name, date of birth and nationality)."""
     organization = _registering_organization(actor)
-    return Person.objects.create(created_by_organization=organization, **_clean_person(data))
+    cleaned = clean_person(data)
+    duplicate = _duplicate(actor, cleaned, exclude=None)
+    if duplicate is not None:
+        raise duplicate
+    values = {name: getattr(cleaned, name) for name in PERSON_FIELDS}
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(created_by_organization=organization, **values)
+            _record(
+                person,
+                PersonEventKind.REGISTERED,
+                actor,
+                organization,
+                {name: [None, _json(value)] for name, value in values.items() if value},
+            )
+    except IntegrityError as exc:  # the same passport registered at the same moment
+        raise _duplicate(actor, cleaned, exclude=None) or Conflict(
+            _("The person could not be registered; try again."), code="conflict"
+        ) from exc
+    return person
 
 
-@transaction.atomic
-def person_update(*, actor: Actor, person_id: int, data: dict[str, Any]) -> Person:
-    """Change a person's record. Only the organization that registered them may."""
-    person = person_get_for_user(actor, person_id)
-    if not may_manage_person(actor, person):
+def person_update(*, actor: Actor, person_id: int, changes: PersonChanges) -> Person:
+    """Change a person's record. Only the organization that registered them may. The row
+    is locked while the change is made, so that two clerks changing it at once do not
+    overwrite each other; the event records who changed which field from what to what."""
+    visible = person_get_for_user(actor, person_id)
+    if not may_manage_person(actor, visible):
         raise NotAllowed(
             _("Only the organization that registered this person can change the record.")
         )
-    merged = {name: getattr(person, name) for name in PERSON_FIELDS} | data
-    for name, value in _clean_person(merged).items():
-        setattr(person, name, value)
-    person.save()
+    try:
+        with transaction.atomic():
+            person = Person.objects.select_for_update().get(pk=visible.pk)
+            current = {name: getattr(person, name) for name in PERSON_FIELDS}
+            cleaned = clean_person(PersonData(**{**current, "mrz": "", **changes}))
+            duplicate = _duplicate(actor, cleaned, exclude=person.pk)
+            if duplicate is not None:
+                raise duplicate
+            changed = {
+                name: [_json(current[name]), _json(getattr(cleaned, name))]
+                for name in PERSON_FIELDS
+                if getattr(cleaned, name) != current[name]
+            }
+            for name in changed:
+                setattr(person, name, getattr(cleaned, name))
+            if changed:
+                person.save()
+                org = actor.acts_for(person.created_by_organization_id)
+                _record(person, PersonEventKind.CHANGED, actor, org, changed)
+    except IntegrityError as exc:
+        raise Conflict(
+            _("This passport number is already registered for another person."),
+            code="duplicate_person",
+            problems=[
+                Problem(
+                    "duplicate_person",
+                    _("This passport number is already registered for another person."),
+                    field="passport_number",
+                )
+            ],
+        ) from exc
     return person
 
 
@@ -195,7 +198,7 @@ def _test_code_problems(kind: str, test_code: str, level: str) -> list[Problem]:
 
 
 @transaction.atomic
-def test_result_add(*, actor: Actor, person_id: int, data: dict[str, Any]) -> TestResult:
+def test_result_add(*, actor: Actor, person_id: int, data: TestResultData) -> TestResult:
     """Record a test result: a skill test for a business category, or a Japanese test."""
     person = person_get_for_user(actor, person_id)
     if not may_add_test_results(actor, person):
@@ -203,18 +206,13 @@ def test_result_add(*, actor: Actor, person_id: int, data: dict[str, Any]) -> Te
             _("Only staff of an organization working with this person can record test results.")
         )
     problems: list[Problem] = []
-    kind = data.get("kind")
+    kind = data.kind
     if kind not in TestKind.values:
         problems.append(Problem("invalid_choice", _("Choose skill or japanese."), field="kind"))
-    taken_on = _as_date(data.get("taken_on"), "taken_on", problems, required=True)
-    if taken_on and taken_on > timezone.localdate():
-        problems.append(
-            Problem("date_in_future", _("The date cannot be in the future."), field="taken_on")
-        )
+    validation.not_in_future(data.taken_on, "taken_on", problems, timezone.localdate())
     category = None
-    code = str(data.get("business_category") or "")
     if kind == TestKind.SKILL:
-        category = BusinessCategory.objects.filter(code=code).first()
+        category = BusinessCategory.objects.filter(code=data.business_category or "").first()
         if category is None:
             problems.append(
                 Problem(
@@ -223,32 +221,36 @@ def test_result_add(*, actor: Actor, person_id: int, data: dict[str, Any]) -> Te
                     field="business_category",
                 )
             )
-    test_code = str(data.get("test_code") or ("skill" if kind == TestKind.SKILL else "")).strip()
-    if not test_code:
-        problems.append(Problem("required", _("This field is required."), field="test_code"))
-    level = str(data.get("level") or "").strip()
+    test_code = validation.text_field(
+        data.test_code or ("skill" if kind == TestKind.SKILL else ""),
+        "test_code",
+        problems,
+        required=True,
+        max_length=40,
+    )
+    level = validation.text_field(data.level, "level", problems, max_length=8)
+    number = validation.text_field(
+        data.certificate_number, "certificate_number", problems, max_length=60
+    )
     problems += _test_code_problems(str(kind), test_code, level)
-    if not isinstance(data.get("passed"), bool):
-        problems.append(Problem("required", _("Say whether the test was passed."), field="passed"))
     if problems:
         raise InvalidInput(problems)
-    assert taken_on is not None
     return TestResult.objects.create(
         person=person,
         kind=str(kind),
         test_code=test_code,
         business_category=category,
         level=level,
-        passed=data["passed"],
-        taken_on=taken_on,
-        certificate_number=str(data.get("certificate_number") or "").strip(),
+        passed=data.passed,
+        taken_on=data.taken_on,
+        certificate_number=number,
     )
 
 
 @transaction.atomic
 def person_present(*, actor: Actor, person_id: int, organization_id: int) -> Presentation:
-    """Give a person's information to a receiving organization (seed 002 3(2)), so that it
-    can see them and open a case. Only the organization that registered the person may;
+    """Give a person's information to a receiving organization (isa_kg_flow 3(2)), so that
+    it can see them and open a case. Only the organization that registered the person may;
     presenting twice changes nothing."""
     person = person_get_for_user(actor, person_id)
     if not may_manage_person(actor, person):
@@ -264,7 +266,7 @@ def person_present(*, actor: Actor, person_id: int, organization_id: int) -> Pre
         person=person,
         organization=target,
         defaults={
-            "presented_by": actor.user,
+            "presented_by": actor.required_user,
             "presented_by_organization": person.created_by_organization,
         },
     )

@@ -30,8 +30,6 @@ from kakehashi.access.policy import (
 )
 from kakehashi.accounts.models import OrganizationKind
 from kakehashi.accounts.selectors import organization_directory
-from kakehashi.cases.presenters import case_summary
-from kakehashi.cases.selectors import cases_visible_to
 from kakehashi.core.errors import DomainError
 from kakehashi.core.forms import AccessibleForm, apply_problems
 from kakehashi.core.pages import refuse
@@ -116,7 +114,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                person = person_create(actor=request_actor(request), data=form.service_data())
+                person = person_create(actor=request_actor(request), data=form.person_data())
             except DomainError as error:
                 loose = _problems_on(form, error)
             else:
@@ -141,7 +139,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             person_update(
-                actor=request_actor(request), person_id=person.pk, data=form.service_data()
+                actor=request_actor(request), person_id=person.pk, changes=form.person_changes()
             )
         except DomainError as error:
             loose = _problems_on(form, error)
@@ -208,14 +206,6 @@ def _detail_page(
         test_form = TestResultForm()
     if can_manage and present_form is None:
         present_form = PresentForm(organizations=organizations)
-    cases = (
-        cases_visible_to(actor)
-        .filter(person=person)
-        .select_related(
-            "person", "receiving_organization", "sending_agency", "field", "business_category"
-        )
-        .order_by("-id")
-    )
     tests = [
         {"result": t, "name": _test_name(t.test_code), "kind": t.get_kind_display()}
         for t in person.test_results.select_related("business_category")
@@ -236,7 +226,6 @@ def _detail_page(
             "person": person,
             "facts": facts,
             "tests": tests,
-            "cases": [{**case_summary(c), "status_label": c.get_status_display()} for c in cases],
             "presentations": presentations_visible_to(actor, person),
             "can_manage": can_manage,
             "can_add_tests": can_add_tests,
@@ -267,7 +256,7 @@ def person_add_test(request: HttpRequest, person_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             test_result_add(
-                actor=request_actor(request), person_id=person.pk, data=form.cleaned_data
+                actor=request_actor(request), person_id=person.pk, data=form.result_data()
             )
         except DomainError as error:
             loose = _problems_on(form, error)

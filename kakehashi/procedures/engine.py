@@ -25,7 +25,7 @@ from dateutil.relativedelta import relativedelta
 
 from .evidence import clean_evidence
 from .facts import CaseFacts, Completion
-from .rules import RULES, Finding, RuleContext
+from .rules import RULES, Finding, RuleContext, agency_may_act
 from .schema import Check, Deadline, Definition, Pattern, PatternStep, Prerequisite, SswRules, Step
 
 StepStatus = Literal["done", "available", "blocked", "waiting", "closed"]
@@ -124,13 +124,29 @@ def due_date(deadline: Deadline, start: datetime.date) -> datetime.date:
     return start + relativedelta(months=deadline.months, days=deadline.days)
 
 
-def _run_checks(checks: tuple[Check, ...], ctx: RuleContext) -> tuple[list[Finding], list[Finding]]:
-    blocks: list[Finding] = []
-    flags: list[Finding] = []
+@dataclass
+class _Checked:
+    blocks: list[Finding] = field(default_factory=list)
+    invalid: list[Finding] = field(default_factory=list)
+    flags: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def _run_checks(checks: tuple[Check, ...], ctx: RuleContext) -> _Checked:
+    """Run the named rules; sort what they find by the effect the definition gives each
+    (block, invalid, flag). A rule's warnings never refuse anything."""
+    checked = _Checked()
     for check in checks:
-        found = RULES[check.rule](ctx)
-        (blocks if check.effect == "block" else flags).extend(found)
-    return blocks, flags
+        for finding in RULES[check.rule](ctx):
+            if finding.severity == "warning":
+                checked.warnings.append(finding)
+            elif check.effect == "block":
+                checked.blocks.append(finding)
+            elif check.effect == "invalid":
+                checked.invalid.append(finding)
+            else:
+                checked.flags.append(finding)
+    return checked
 
 
 def _counting_completions(pattern: Pattern, facts: CaseFacts) -> dict[str, Completion]:
@@ -159,7 +175,10 @@ def _deadlines(
         if start is None:
             continue
         for deadline in step.deadlines:
-            due = due_date(deadline, start.happened_on)
+            begins = _deadline_start(deadline, start)
+            if begins is None:
+                continue
+            due = due_date(deadline, begins)
             finisher = counting.get(deadline.met_by)
             met = finisher is not None and finisher.happened_on <= due
             states.append(
@@ -167,7 +186,7 @@ def _deadlines(
                     key=deadline.key,
                     set_by=step.key,
                     deadline=deadline,
-                    starts_on=start.happened_on,
+                    starts_on=begins,
                     due_on=due,
                     met=met,
                     expired=not met and today > due,
@@ -175,6 +194,15 @@ def _deadlines(
                 )
             )
     return states
+
+
+def _deadline_start(deadline: Deadline, completion: Completion) -> datetime.date | None:
+    """The step's date, or the date its evidence records in `starts_from` (None if the
+    step was recorded without it)."""
+    if deadline.starts_from is None:
+        return completion.happened_on
+    value = completion.evidence.get(deadline.starts_from)
+    return datetime.date.fromisoformat(str(value)) if value else None
 
 
 def _deadline_finding(state: DeadlineState, definition: Definition) -> Finding:
@@ -247,7 +275,7 @@ def evaluate(definition: Definition, rules: SswRules, facts: CaseFacts) -> Evalu
                     if step.key in d.deadline.applies_to
                 ]
                 ctx = RuleContext(facts=facts, rules=rules, on=facts.today)
-                found += _run_checks(step.checks, ctx)[0]
+                found += _run_checks(step.checks, ctx).blocks
                 status = "blocked" if found else "available"
                 blockers = tuple(found)
         states.append(
@@ -292,10 +320,15 @@ def check_completion(
         return CompletionCheck(
             step=step, refusals=(Finding("case_closed", source, {"status": facts.status}),)
         )
-    if not actor_roles & set(step.roles):
+    acting_roles = actor_roles & set(step.roles)
+    if not acting_roles:
         return CompletionCheck(
             step=step, refusals=(Finding("not_acting_role", source, {"roles": list(step.roles)}),)
         )
+    if acting_roles == {"sending_agency"}:
+        cannot_act = agency_may_act(facts)
+        if cannot_act:
+            return CompletionCheck(step=step, refusals=tuple(cannot_act))
     evaluation = evaluate(definition, rules, facts)
     state = evaluation.state(step_key)
     if state.status == "done" and not state.redo:
@@ -303,7 +336,7 @@ def check_completion(
     if state.status == "waiting":
         return CompletionCheck(step=step, refusals=state.blockers)
 
-    cleaned, errors = clean_evidence(step, evidence)
+    cleaned, errors = clean_evidence(step, evidence, facts.today)
     happened_on = (
         datetime.date.fromisoformat(cleaned[step.date_field])
         if step.date_field in cleaned
@@ -320,16 +353,18 @@ def check_completion(
         if step_key in deadline.deadline.applies_to and happened_on > deadline.due_on:
             refusals.append(_deadline_finding(deadline, definition))
     ctx = RuleContext(facts=facts, rules=rules, on=happened_on, evidence=cleaned)
-    blocks, flags = _run_checks(step.checks, ctx)
-    refusals += blocks
+    checked = _run_checks(step.checks, ctx)
+    if checked.invalid:
+        return CompletionCheck(step=step, input_errors=tuple(checked.invalid))
+    refusals += checked.blocks
     closes = None
     if step.outcome is not None:
         closes = step.outcome.closes_case.get(str(cleaned.get(step.outcome.field)))
     return CompletionCheck(
         step=step,
         refusals=tuple(refusals),
-        warnings=state.advice,
-        flags=tuple(flags),
+        warnings=(*state.advice, *checked.warnings),
+        flags=tuple(checked.flags),
         evidence=cleaned,
         happened_on=happened_on,
         round=state.next_round,
@@ -406,7 +441,9 @@ def check_creation(
             )
         )
     ctx = RuleContext(facts=facts, rules=rules, on=facts.today)
-    blocks, flags = _run_checks(pattern.creation_checks, ctx)
-    refusals += blocks
-    warnings = RULES["field_accepting"](ctx)
-    return CreationCheck(refusals=tuple(refusals), warnings=tuple(warnings), flags=tuple(flags))
+    checked = _run_checks(pattern.creation_checks, ctx)
+    refusals += checked.blocks + checked.invalid
+    warnings = RULES["field_accepting"](ctx) + checked.warnings
+    return CreationCheck(
+        refusals=tuple(refusals), warnings=tuple(warnings), flags=tuple(checked.flags)
+    )

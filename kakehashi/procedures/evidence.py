@@ -6,16 +6,28 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
+from kakehashi.core.dates import DateProblem, parse_date
+from kakehashi.core.text import forbidden_character
+
 from .rules import Finding
 from .schema import Step
+
+# How far ahead an evidence date may lie (a planned start of work, the end of a period of
+# stay). The step's own date may not be after today (engine._date_problems).
+FUTURE_YEARS = 10
 
 _TRUE = {True, "true", "True", "on", "1", "yes"}
 _FALSE = {False, "false", "False", "off", "0", "no", ""}
 
 
-def clean_evidence(step: Step, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
+def clean_evidence(
+    step: Step, raw: Mapping[str, Any], today: datetime.date
+) -> tuple[dict[str, Any], list[Finding]]:
     """Check evidence against the step's fields. Returns JSON-ready values (dates as ISO
     strings) and one finding per bad field, naming the field and the rule broken."""
+    latest = today + relativedelta(years=FUTURE_YEARS)
     cleaned: dict[str, Any] = {}
     errors: list[Finding] = []
     source = "evidence"
@@ -32,17 +44,10 @@ def clean_evidence(step: Step, raw: Mapping[str, Any]) -> tuple[dict[str, Any], 
                 cleaned[spec.key] = False
             continue
         if spec.type == "date":
-            if isinstance(value, datetime.datetime):
-                value = value.date()  # a moment: the day it fell on
-            if isinstance(value, datetime.date):
-                cleaned[spec.key] = value.isoformat()
-                continue
             try:
-                cleaned[spec.key] = datetime.date.fromisoformat(str(value).strip()).isoformat()
-            except ValueError:
-                errors.append(
-                    Finding("invalid_date", source, {"value": str(value)}, field=spec.key)
-                )
+                cleaned[spec.key] = parse_date(value, latest=latest).isoformat()
+            except DateProblem as problem:
+                errors.append(Finding(problem.code, source, problem.params, field=spec.key))
         elif spec.type == "integer":
             try:
                 number = int(str(value).strip())
@@ -89,7 +94,12 @@ def clean_evidence(step: Step, raw: Mapping[str, Any]) -> tuple[dict[str, Any], 
                 cleaned[spec.key] = value
         else:
             text = str(value).strip()
-            if len(text) > spec.max_length:
+            character = forbidden_character(text)
+            if character is not None:
+                errors.append(
+                    Finding("forbidden_character", source, {"character": character}, field=spec.key)
+                )
+            elif len(text) > spec.max_length:
                 errors.append(Finding("too_long", source, {"max": spec.max_length}, field=spec.key))
             else:
                 cleaned[spec.key] = text

@@ -78,10 +78,42 @@ class CertificationDecision:
 
 
 @dataclass(frozen=True)
+class Licence:
+    """A Japanese job-placement licence: valid for a period, for the countries it names."""
+
+    period: Period
+    countries: tuple[str, ...] = ()
+
+    def covers(self, day: datetime.date, country: str) -> bool:
+        return self.period.covers(day) and country in self.countries
+
+
+@dataclass(frozen=True)
 class AgencyFacts:
     name: str
     decisions: tuple[CertificationDecision, ...] = ()
-    placement_licences: tuple[Period, ...] = ()
+    placement_licences: tuple[Licence, ...] = ()
+
+
+@dataclass(frozen=True)
+class MinimumWage:
+    """A regional minimum wage (hourly, in yen) in force from a date, with its source."""
+
+    effective_from: datetime.date
+    hourly_yen: int
+    source: str
+
+
+@dataclass(frozen=True)
+class WorkplaceFacts:
+    """Where the person will work: the prefecture and its minimum wages, oldest first."""
+
+    prefecture: str
+    minimum_wages: tuple[MinimumWage, ...] = ()
+
+    def minimum_wage_on(self, day: datetime.date) -> MinimumWage | None:
+        in_force = [w for w in self.minimum_wages if w.effective_from <= day]
+        return max(in_force, key=lambda w: w.effective_from) if in_force else None
 
 
 @dataclass(frozen=True)
@@ -93,3 +125,5 @@ class CaseFacts:
     agency: AgencyFacts | None = None
     status: str = "open"
     completions: tuple[Completion, ...] = ()
+    country: str = "KG"  # the partner country whose procedure applies
+    workplace: WorkplaceFacts | None = None

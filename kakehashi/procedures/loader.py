@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from kakehashi.reference import sources
+
 from .rules import RULES
 from .schema import ROLES, Definition, Pattern, Source, SswRules, Step
 
@@ -58,8 +60,11 @@ def _structure_problems(name: str, raw: Any, exc: ValidationError) -> list[str]:
 
 
 def _source_problems(name: str, where: str, source: Source, definition: Definition) -> list[str]:
-    if source.document not in definition.sources:
-        return [f"{name}: {where}: source document '{source.document}' is not listed in sources"]
+    if source.document not in sources.documents():
+        return [
+            f"{name}: {where}: source document '{source.document}' is not in the list of "
+            "sources (reference/data/sources.yaml)"
+        ]
     return []
 
 
@@ -69,10 +74,12 @@ def _step_problems(name: str, step: Step, definition: Definition) -> list[str]:
     for role in step.roles:
         if role not in ROLES:
             problems.append(f"{name}: {where}: unknown role '{role}' (known: {sorted(ROLES)})")
-    if step.side not in ("JP", definition.country):
+    if step.side not in (None, "JP", definition.country):
         problems.append(
-            f"{name}: {where}: side must be JP or {definition.country}, not '{step.side}'"
+            f"{name}: {where}: side must be JP, {definition.country} or empty, not '{step.side}'"
         )
+    if step.partner_procedure and step.side != definition.country:
+        problems.append(f"{name}: {where}: a partner procedure is on side {definition.country}")
     keys = [f.key for f in step.evidence]
     for dup in {k for k in keys if keys.count(k) > 1}:
         problems.append(f"{name}: {where}: evidence field '{dup}' is listed twice")
@@ -100,6 +107,13 @@ def _step_problems(name: str, step: Step, definition: Definition) -> list[str]:
             if not any(s.key == ref for s in definition.steps):
                 problems.append(
                     f"{name}: {where}: deadline '{deadline.key}' names unknown step '{ref}'"
+                )
+        if deadline.starts_from is not None:
+            start_field = step.evidence_field(deadline.starts_from)
+            if start_field is None or start_field.type != "date":
+                problems.append(
+                    f"{name}: {where}: deadline '{deadline.key}' starts_from "
+                    f"'{deadline.starts_from}' must name an evidence field of type date"
                 )
     if step.outcome is not None:
         outcome_field = step.evidence_field(step.outcome.field)
@@ -172,9 +186,19 @@ def load_definition(path: Path) -> Definition:
 def load_ssw_rules(path: Path) -> SswRules:
     raw = _read_yaml(path)
     try:
-        return SswRules.model_validate(raw)
+        rules = SswRules.model_validate(raw)
     except ValidationError as exc:
         raise DefinitionError(_structure_problems(path.name, raw, exc)) from exc
+    problems = [
+        f"{path.name}: {name}: source document '{key}' is not in the list of sources "
+        "(reference/data/sources.yaml)"
+        for name, value in rules.model_dump().items()
+        if name.endswith("_source")
+        for key in sources.unknown_documents(str(value))
+    ]
+    if problems:
+        raise DefinitionError(problems)
+    return rules
 
 
 def load_directory(directory: Path) -> tuple[list[Definition], SswRules]:

@@ -2,7 +2,8 @@
 (`creation_checks:`). Each returns findings; none touches a database.
 
 A finding carries a stable code, the parameters its message needs, and the source of the
-rule. Messages themselves are written (and translated) in kakehashi.cases.messages."""
+rule: a citation of the project's list of sources (reference/data/sources.yaml), such as
+"moc_kg §7(4)". Messages themselves are written (and translated) in kakehashi.cases.messages."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ from typing import Any
 from .facts import AgencyFacts, CaseFacts, CertificationDecision, FieldFacts
 from .schema import JapaneseTest, SswRules
 
-SEED_002 = "shared/seeds/002_cd9428d8ecef192e.txt"
-SEED_003 = "shared/seeds/003_86c0bb99358835bd.txt"
+# Documents of the project's list of sources (reference/data/sources.yaml).
+KG_FLOW = "isa_kg_flow"  # the ISA's leaflet on accepting Kyrgyz nationals
+MOC = "moc_kg"  # the Japan–Kyrgyz Memorandum of Cooperation
+IMMIGRATION_ACT = "immigration_act"
+MINIMUM_WAGE_ACT = "minimum_wage_act"
+BASIC_POLICY = "ssw_basic_policy"
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,8 @@ class Finding:
     source: str
     params: Mapping[str, Any] = field(default_factory=dict)
     field: str | None = None
+    # "warning": shown, never refuses (e.g. no minimum wage on record for the prefecture).
+    severity: str = "error"
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,7 @@ def certification_state_on(
 
 
 def agency_certified(ctx: RuleContext) -> list[Finding]:
-    source = f"{SEED_002} 3(1); {SEED_003} §7(1), §7(4)"
+    source = f"{KG_FLOW} 3(1); {MOC} §7(1), §7(4)"
     agency: AgencyFacts | None = ctx.facts.agency
     if agency is None:
         return [Finding("agency_required", source)]
@@ -114,21 +121,42 @@ def agency_certified(ctx: RuleContext) -> list[Finding]:
     return [Finding("agency_not_certified", source, params)]
 
 
-# --- Placement licence (seed 002 3(2) note; R-P4) -------------------------------------
+def agency_may_act(facts: CaseFacts) -> list[Finding]:
+    """An agency whose certification is suspended, revoked or has lapsed records nothing
+    more on any case until the ministry certifies it again (MOC §7(3), §7(4))."""
+    agency = facts.agency
+    if agency is None:
+        return []
+    state, decision = certification_state_on(agency.decisions, facts.today)
+    if state == "certified":
+        return []
+    params: dict[str, Any] = {"agency": agency.name, "state": state}
+    if decision is not None:
+        params["since"] = decision.effective_on.isoformat()
+    return [Finding("agency_cannot_act", f"{MOC} §7(3), §7(4)", params)]
+
+
+# --- Placement licence (isa_kg_flow 3(2)※; R-P4) --------------------------------------
 
 
 def placement_licence(ctx: RuleContext) -> list[Finding]:
-    """Selecting candidates is placement (あっせん) and needs a Japanese licence."""
+    """Selecting candidates is placement (あっせん) and needs a Japanese licence that covers
+    the country the candidates come from."""
     if not ctx.evidence.get("selected_by_agency"):
         return []
     agency = ctx.facts.agency
-    if agency is not None and any(p.covers(ctx.on) for p in agency.placement_licences):
+    country = ctx.facts.country
+    if agency is not None and any(
+        licence.covers(ctx.on, country) for licence in agency.placement_licences
+    ):
         return []
     name = agency.name if agency else ""
-    return [Finding("unlicensed_placement", f"{SEED_002} 3(2)※", {"agency": name})]
+    return [
+        Finding("unlicensed_placement", f"{KG_FLOW} 3(2)※", {"agency": name, "country": country})
+    ]
 
 
-# --- Field open for new applications (MOC §8; DOMAIN.md §6) ---------------------------
+# --- Field open for new applications (MOC §8; the basic policy's fields) ----------------
 
 
 def field_accepting(ctx: RuleContext) -> list[Finding]:
@@ -139,7 +167,7 @@ def field_accepting(ctx: RuleContext) -> list[Finding]:
         findings.append(
             Finding(
                 "field_not_open",
-                "DOMAIN.md §6 (fields in force; verify against the Cabinet decision)",
+                f"{BASIC_POLICY} 分野別運用方針",
                 {"field": fld.code, "date": day.isoformat()},
             )
         )
@@ -149,7 +177,7 @@ def field_accepting(ctx: RuleContext) -> list[Finding]:
         findings.append(
             Finding(
                 "category_not_in_force",
-                "DOMAIN.md §6 (business categories)",
+                f"{BASIC_POLICY} 分野別運用方針（業務区分）",
                 {"category": fld.category, "date": day.isoformat()},
             )
         )
@@ -158,7 +186,7 @@ def field_accepting(ctx: RuleContext) -> list[Finding]:
             findings.append(
                 Finding(
                     "field_suspended",
-                    f"{SEED_003} §8",
+                    f"{MOC} §8",
                     {
                         "field": fld.code,
                         "date": day.isoformat(),
@@ -170,7 +198,7 @@ def field_accepting(ctx: RuleContext) -> list[Finding]:
     return findings
 
 
-# --- SSW(i) eligibility (DOMAIN.md §6: age, skill test, Japanese tests, exemptions) ---
+# --- SSW(i) eligibility: age, skill test, Japanese tests, exemptions (jp_ssw_rules.yaml) ---
 
 
 def _age_on(born: datetime.date, day: datetime.date) -> int:
@@ -239,23 +267,94 @@ def ssw1_eligible(ctx: RuleContext) -> list[Finding]:
     return findings
 
 
-# --- Pattern fits the person (seed 002: "キルギスから新たに" vs "日本に在留する方") ------
+# --- Pattern fits the person (isa_kg_flow: "キルギスから新たに" vs "日本に在留する方") ----
 
 
 def person_location_abroad(ctx: RuleContext) -> list[Finding]:
     if ctx.facts.person.current_country == "JP":
-        return [Finding("person_in_japan", f"{SEED_002} ●キルギスから新たに受け入れる場合")]
+        return [Finding("person_in_japan", f"{KG_FLOW} ●キルギスから新たに受け入れる場合")]
     return []
 
 
 def person_location_in_japan(ctx: RuleContext) -> list[Finding]:
     if ctx.facts.person.current_country != "JP":
-        return [Finding("person_not_in_japan", f"{SEED_002} ●日本に在留する方を受け入れる場合")]
+        return [Finding("person_not_in_japan", f"{KG_FLOW} ●日本に在留する方を受け入れる場合")]
     return []
+
+
+# --- Change of status within the period of stay (Immigration Control Act Art. 20) -------
+
+
+def filed_within_period_of_stay(ctx: RuleContext) -> list[Finding]:
+    """A change of status is applied for while the current period of stay lasts; filed in
+    time, the person may stay until the decision, at most two months after that period
+    ends (the special period, a deadline of the step)."""
+    until = ctx.evidence.get("current_period_until")
+    if not until:
+        return []
+    ends = datetime.date.fromisoformat(str(until))
+    if ctx.on <= ends:
+        return []
+    return [
+        Finding(
+            "filed_after_period_of_stay",
+            f"{IMMIGRATION_ACT} 第20条第2項、第6項",
+            {"filed": ctx.on.isoformat(), "until": ends.isoformat()},
+            field="filed_on",
+        )
+    ]
+
+
+# --- Pay at least the regional minimum wage (Minimum Wage Act Arts. 4, 9) ---------------
+
+
+def minimum_wage(ctx: RuleContext) -> list[Finding]:
+    """The monthly wage divided by the contracted monthly hours must reach the regional
+    minimum wage of the workplace's prefecture in force when work starts (or, without a
+    start date, when the contract is signed). Where no figure is on record for the
+    prefecture, a warning says the check could not be made."""
+    wage, hours = ctx.evidence.get("monthly_wage_jpy"), ctx.evidence.get("monthly_hours")
+    if not wage or not hours:
+        return []
+    starts = ctx.evidence.get("work_starts_on")
+    day = datetime.date.fromisoformat(str(starts)) if starts else ctx.on
+    workplace = ctx.facts.workplace
+    figure = workplace.minimum_wage_on(day) if workplace else None
+    if figure is None:
+        prefecture = workplace.prefecture if workplace else ""
+        return [
+            Finding(
+                "minimum_wage_unknown",
+                f"{MINIMUM_WAGE_ACT} 第4条、第9条",
+                {"prefecture": prefecture, "date": day.isoformat()},
+                field="monthly_wage_jpy",
+                severity="warning",
+            )
+        ]
+    hourly = int(wage) / int(hours)
+    if hourly >= figure.hourly_yen:
+        return []
+    return [
+        Finding(
+            "below_minimum_wage",
+            f"{MINIMUM_WAGE_ACT} 第4条、第9条; {figure.source}",
+            {
+                "hourly": f"{hourly:,.0f}",
+                "minimum": f"{figure.hourly_yen:,}",
+                "prefecture": workplace.prefecture if workplace else "",
+                "date": day.isoformat(),
+                "wage": f"{int(wage):,}",
+                "hours": int(hours),
+            },
+            field="monthly_wage_jpy",
+        )
+    ]
 
 
 RULES: dict[str, Rule] = {
     "agency_certified": agency_certified,
+    "filed_within_period_of_stay": filed_within_period_of_stay,
+    "minimum_wage": minimum_wage,
     "placement_licence": placement_licence,
     "field_accepting": field_accepting,
     "ssw1_eligible": ssw1_eligible,

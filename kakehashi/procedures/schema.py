@@ -50,23 +50,17 @@ class Text(Strict):
         return value or self.en
 
 
-class SourceDocument(Strict):
-    title: str
-    file: str | None = None
-    url: str | None = None
-
-
 class Source(Strict):
-    """Where a step or rule comes from: a document key from `sources` and its section."""
+    """Where a step or rule comes from: a document of the project's list of sources
+    (reference/data/sources.yaml) and its section."""
 
-    document: str
+    document: str = Field(pattern=KEY_PATTERN)
     section: str
     quote: str | None = None
 
-    def cite(self, documents: dict[str, SourceDocument]) -> str:
-        doc = documents.get(self.document)
-        title = doc.file if doc and doc.file else self.document
-        return f"{title} {self.section}"
+    def cite(self) -> str:
+        """The citation reference, e.g. "isa_kg_flow 4【日本側の手続】"."""
+        return f"{self.document} {self.section}".strip()
 
 
 class Choice(Strict):
@@ -93,22 +87,26 @@ class Prerequisite(Strict):
 
 class Check(Strict):
     """A named rule (see rules.py) run when the step is completed. `block` refuses the
-    completion; `flag` lets it through and raises a flag on the case."""
+    completion (409); `invalid` refuses its evidence (422, on the field the rule names);
+    `flag` lets it through and raises a flag on the case. A rule's warnings are shown
+    whatever the effect."""
 
     rule: str
-    effect: Literal["block", "flag"] = "block"
+    effect: Literal["block", "invalid", "flag"] = "block"
 
 
 class Deadline(Strict):
-    """A period that starts on this step's date. Steps in `applies_to` must happen on or
-    before its last day; once it has passed unmet, they are blocked and the steps in
-    `reopens` may be done again (a new round)."""
+    """A period that starts on this step's date, or on the date one of its evidence fields
+    records (`starts_from`). Steps in `applies_to` must happen on or before its last day;
+    once it has passed unmet, they are blocked and the steps in `reopens` may be done
+    again (a new round). It is met when `met_by` is done."""
 
     key: str = Field(pattern=KEY_PATTERN)
     title: Text
     months: int = Field(default=0, ge=0)
     days: int = Field(default=0, ge=0)
-    applies_to: tuple[str, ...]
+    starts_from: str | None = None
+    applies_to: tuple[str, ...] = ()
     met_by: str
     reopens: tuple[str, ...] = ()
     source: Source
@@ -126,7 +124,10 @@ class Step(Strict):
     title: Text
     description: Text | None = None
     roles: tuple[str, ...] = Field(min_length=1)
-    side: str = Field(pattern=r"^[A-Z]{2}$")
+    # Whose procedure the source document says the step is: "JP" (【日本側の手続】), the
+    # partner country's code (【キルギス側の手続】), or None where it says neither (a
+    # contract between the parties, for example).
+    side: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     performed_by: Text | None = None
     partner_procedure: bool = False
     date_field: str
@@ -164,7 +165,6 @@ class Definition(Strict):
     version: str = Field(min_length=1)
     effective_from: datetime.date
     effective_until: datetime.date | None = None
-    sources: dict[str, SourceDocument]
     steps: tuple[Step, ...] = Field(min_length=1)
     patterns: tuple[Pattern, ...] = Field(min_length=1)
 
@@ -198,7 +198,7 @@ class Definition(Strict):
         return self.effective_until is None or day <= self.effective_until
 
     def cite(self, source: Source) -> str:
-        return source.cite(self.sources)
+        return source.cite()
 
 
 class JapaneseTest(Strict):
@@ -209,7 +209,8 @@ class JapaneseTest(Strict):
 
 
 class SswRules(Strict):
-    """Japan's SSW(i) eligibility rules that do not depend on the partner country."""
+    """Japan's SSW(i) eligibility rules that do not depend on the partner country. Each
+    `*_source` is a citation of the project's list of sources ("document section")."""
 
     version: str
     effective_from: datetime.date

@@ -15,11 +15,21 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from kakehashi.accounts.models import OrganizationKind
-from kakehashi.cases.messages import ROLE_NAMES
+from kakehashi.reference import sources
 
 from . import registry
 from .engine import prerequisites
-from .schema import Check, Deadline, Definition, EvidenceField, Pattern, PatternStep, Text
+from .labels import ROLE_NAMES, side_name
+from .schema import (
+    Check,
+    Deadline,
+    Definition,
+    EvidenceField,
+    Pattern,
+    PatternStep,
+    Step,
+    Text,
+)
 
 # The rules a step or pattern runs (procedures/rules.py), in words.
 RULE_NAMES: dict[str, Any] = {
@@ -29,6 +39,8 @@ RULE_NAMES: dict[str, Any] = {
     "placement_licence": gettext_lazy("Placement licence (flag)"),
     "person_location_abroad": gettext_lazy("The person lives outside Japan"),
     "person_location_in_japan": gettext_lazy("The person lives in Japan"),
+    "filed_within_period_of_stay": gettext_lazy("Filed before the current period of stay ends"),
+    "minimum_wage": gettext_lazy("The wage reaches the regional minimum wage"),
 }
 
 EVIDENCE_TYPES: dict[str, Any] = {
@@ -38,9 +50,6 @@ EVIDENCE_TYPES: dict[str, Any] = {
     "boolean": gettext_lazy("yes or no"),
     "choice": gettext_lazy("choice"),
 }
-
-# Steps the partner country's rules ask for, not Japan's (partner_procedure).
-PARTNER_SIDE: dict[str, Any] = {"KG": gettext_lazy("Kyrgyz-side procedure")}
 
 PERSON_LOCATIONS: dict[str, Any] = {
     "abroad": gettext_lazy("The person lives outside Japan."),
@@ -65,11 +74,18 @@ def _roles(roles: tuple[str, ...]) -> str:
     return _(" or ").join(_role_name(r) for r in roles)
 
 
+EFFECTS: dict[str, Any] = {
+    "block": gettext_lazy("(refuses the step if not met)"),
+    "invalid": gettext_lazy("(refuses the evidence if not met)"),
+    "flag": gettext_lazy("(raises a flag, does not refuse)"),
+}
+
+
 def _rule(check: Check) -> dict[str, Any]:
     return {
         "code": check.rule,
         "name": str(RULE_NAMES.get(check.rule, check.rule)),
-        "flag": check.effect == "flag",
+        "effect": str(EFFECTS[check.effect]),
     }
 
 
@@ -86,6 +102,12 @@ def _period(deadline: Deadline) -> str:
         )
     # Translators: between the months and the days of a period, e.g. "1 month and 10 days".
     return _(" and ").join(parts)
+
+
+def _starts_from(step: Step, deadline: Deadline) -> str:
+    """The label of the evidence date a deadline counts from ("" for the step's date)."""
+    field = step.evidence_field(deadline.starts_from) if deadline.starts_from else None
+    return _t(field.label) if field else ""
 
 
 def _evidence(field: EvidenceField) -> dict[str, Any]:
@@ -106,22 +128,14 @@ def _step(
     def title(key: str) -> str:
         return _t(definition.step(key).title)
 
-    partner = ""
-    if step.partner_procedure:
-        partner = str(
-            PARTNER_SIDE.get(
-                step.side,
-                _("Procedure of the partner country (%(country)s)") % {"country": step.side},
-            )
-        )
     return {
         "number": number,
         "key": step.key,
         "title": _t(step.title),
         "description": _t(step.description),
         "roles": _roles(step.roles),
-        "side": step.side,
-        "partner_procedure": partner,
+        "side": step.side or "",
+        "side_name": side_name(step.side),
         "performed_by": _t(step.performed_by),
         "prerequisites": [
             {"title": title(p.step), "advisory": p.kind == "advisory"}
@@ -133,14 +147,15 @@ def _step(
                 "title": _t(d.title),
                 "period": _period(d),
                 "applies_to": ", ".join(f"“{title(k)}”" for k in d.applies_to),
+                "starts_from": _starts_from(step, d),
                 "met_by": title(d.met_by),
                 "reopens": ", ".join(f"“{title(k)}”" for k in d.reopens),
-                "source": definition.cite(d.source),
+                "source_ref": definition.cite(d.source),
             }
             for d in step.deadlines
         ],
         "checks": [_rule(c) for c in step.checks],
-        "source": definition.cite(step.source),
+        "source_ref": definition.cite(step.source),
         "quote": step.source.quote or "",
     }
 
@@ -154,7 +169,7 @@ def _pattern(definition: Definition, pattern: Pattern) -> dict[str, Any]:
         "person_location": str(PERSON_LOCATIONS.get(pattern.person_location, "")),
         "requires_sending_agency": pattern.requires_sending_agency,
         "creation_checks": [_rule(c) for c in pattern.creation_checks],
-        "source": definition.cite(pattern.source),
+        "source_ref": definition.cite(pattern.source),
         "steps": [
             _step(definition, pattern, number, entry)
             for number, entry in enumerate(pattern.steps, start=1)
@@ -171,6 +186,19 @@ def _summary(definition: Definition, today: datetime.date) -> dict[str, Any]:
         "effective_until": definition.effective_until,
         "in_force": definition.in_force_on(today),
     }
+
+
+def _documents_cited(definition: Definition) -> list[dict[str, Any]]:
+    """The documents of the list of sources this definition cites, in the page's language."""
+    keys = {s.source.document for s in definition.steps}
+    keys |= {p.source.document for p in definition.patterns}
+    keys |= {d.source.document for s in definition.steps for d in s.deadlines}
+    language = get_language() or "en"
+    return [
+        {"key": key, "title": document.title.get(language), "url": document.url or ""}
+        for key, document in sources.documents().items()
+        if key in keys
+    ]
 
 
 @login_required
@@ -208,10 +236,7 @@ def procedure_detail(request: HttpRequest, country: str) -> HttpResponse:
             "nav": "procedures",
             "definition": _summary(definition, today),
             "patterns": [_pattern(definition, p) for p in definition.patterns],
-            "sources": [
-                {"key": key, "title": doc.title, "file": doc.file or "", "url": doc.url or ""}
-                for key, doc in definition.sources.items()
-            ],
+            "sources": _documents_cited(definition),
             "versions": [_summary(d, today) for d in registry.versions(country)],
             "today": today,
         },

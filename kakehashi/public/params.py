@@ -1,7 +1,7 @@
 """The query parameters of the public pages and feeds, checked in one place: `on` (the date
 the registers are shown as of), and for the agency register `q` (a name) and `state`.
 
-A wrong value is refused (HTTP 400) with a message that names the parameter, rather than
+A wrong value is refused (HTTP 422) with a message that names the parameter, rather than
 silently ignored: a worker who typed a date must not be shown today's register believing it
 is the one of that date. A date after today is the one exception: no register exists for it
 yet, so today's is shown and the page says so (`AsOf.future_requested`)."""

@@ -1,10 +1,12 @@
 """What the public pages and feeds show of each registry row: plain values under stable keys,
 the same for the HTML page, the JSON feed and the CSV feed.
 
-This is the only list of what leaves the system here. Every row is about an organization or
-a field, never a person: no user names (who recorded a decision is given only as the
-organization), no cases, no persons. A key added here appears in the feeds, so adding one is
-a change to a published format."""
+This is the only list of what leaves the system here. It carries what the MOC says to
+publish (moc_kg §6(1)–(2), §7(2), §7(5)) and the fields Japan suspends (§8), and nothing
+else: every row is about an organization or a field, never a person; who recorded a
+decision is given only as the organization; and a decision's reason is the deciding side's
+information (§3), published only where its written consent says so (`public_reason`). A key
+added here appears in the feeds, so adding one is a change to a published format."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from kakehashi.registries.models import (
     ImprovementOrder,
     SupportOrganizationRegistration,
 )
-from kakehashi.registries.selectors import AgencyEntry
+from kakehashi.registries.selectors import AgencyEntry, reason_for
 
 Row = dict[str, Any]
 
@@ -71,7 +73,6 @@ FIELD_SUSPENSION_COLUMNS = (
     "field_name_ja",
     "starts_on",
     "ends_on",
-    "reason",
     "in_force",
 )
 HISTORY_COLUMNS = (
@@ -127,16 +128,20 @@ def agency_row(entry: AgencyEntry, url: str) -> Row:
     }
 
 
+def public_reason(decision: AgencyCertificationDecision) -> str:
+    """The reason, where the ministry consented in writing to publish it; else empty."""
+    return reason_for(None, decision) if decision.action in NEEDS_REASON else ""
+
+
 def history_row(decision: AgencyCertificationDecision) -> Row:
-    """One decision on an agency. The reason is published for a refusal, a suspension or a
-    revocation (it is about the agency); other decisions' notes are not shown."""
+    """One decision on an agency, with its reason only where published by consent."""
     recorder = decision.recorded_by_organization
     return {
         "action": decision.action,
         "effective_on": iso(decision.effective_on),
         "valid_until": iso(decision.valid_until),
         "certificate_number": decision.certificate_number,
-        "reason": decision.reason if decision.action in NEEDS_REASON else "",
+        "reason": public_reason(decision),
         "recorded_by_organization_en": recorder.name_en if recorder else "",
         "recorded_by_organization_ja": recorder.name_ja if recorder else "",
     }
@@ -150,7 +155,7 @@ def revocation_row(decision: AgencyCertificationDecision, agency_url: str) -> Ro
         "agency_name_ja": agency.name_ja,
         "agency_name_local": agency.name_local,
         "revoked_on": iso(decision.effective_on),
-        "reason": decision.reason,
+        "reason": public_reason(decision),
         "agency_url": agency_url,
     }
 
@@ -188,6 +193,5 @@ def field_suspension_row(suspension: FieldSuspension, *, in_force: bool) -> Row:
         "field_name_ja": field.name_ja,
         "starts_on": iso(suspension.starts_on),
         "ends_on": iso(suspension.ends_on),
-        "reason": suspension.reason,
         "in_force": in_force,
     }

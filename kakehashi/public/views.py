@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from kakehashi.core.feeds import cache_privately, csv_feed, feed_error, json_feed
 from kakehashi.registries.selectors import (
     agency_entry,
     agency_history,
@@ -35,7 +36,6 @@ from kakehashi.registries.selectors import (
 )
 
 from . import params
-from .feeds import cache_privately, csv_feed, feed_error, json_feed
 from .params import AsOf, BadParameter
 from .presenters import (
     AGENCY_COLUMNS,
@@ -143,12 +143,12 @@ def _refused_page(request: HttpRequest, error: BadParameter) -> HttpResponse:
         request,
         "public/bad_request.html",
         {"problems": error.problems, "back": request.path},
-        status=400,
+        status=422,
     )
 
 
 def html_page(view: View) -> View:
-    """GET/HEAD only; a bad parameter is a 400 page naming it; a good page is cacheable by
+    """GET/HEAD only; a bad parameter is a 422 page naming it; a good page is cacheable by
     the browser for a minute."""
 
     @require_safe
@@ -288,7 +288,7 @@ def feed(request: HttpRequest, register: str, fmt: str) -> HttpResponse:
         as_of = params.as_of(request.GET)
         rows = [spec.row(request, item) for item in spec.items(request, as_of)]
     except BadParameter as error:
-        return feed_error(fmt, error.problems, _("A query parameter is not valid."))
+        return feed_error(error.problems, _("A query parameter is not valid."))
     if fmt == "json":
-        return json_feed(as_of.on, spec.columns, rows)
-    return csv_feed(spec.name, as_of.on, spec.columns, rows)
+        return json_feed(rows, spec.columns, as_of=as_of.on.isoformat())
+    return csv_feed(f"kakehashi-{spec.name}-{as_of.on.isoformat()}.csv", spec.columns, rows)

@@ -1,5 +1,9 @@
-"""The MOC registries under /api/v1/registries. Reads are public, like the registries
-themselves (MOC §6(1)–(2), §7(2), §7(5)); each write needs the deciding role."""
+"""The MOC registries under /api/v1/registries. The registers Japan and its partner publish
+(moc_kg §6(1)–(2), §7(2), §7(5)) are readable without an account: agencies with their
+certification and dates, revocations, improvement orders, the support-organization list,
+and the fields where acceptance is suspended. A decision's reason is the deciding side's
+information (moc_kg §3): it is given to the contact points, and to others only as far as
+written consent allows. Each write needs the deciding role."""
 
 from __future__ import annotations
 
@@ -11,14 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from kakehashi.access import request_actor
+from kakehashi.access import Actor, request_actor
+from kakehashi.access.api_auth import PUBLIC_READ
 from kakehashi.accounts.models import Organization, OrganizationKind
-from kakehashi.cases.presenters import case_summary
-from kakehashi.cases.selectors import cases_visible_to
 from kakehashi.core.errors import InvalidInput, NotFound, Problem
+from kakehashi.core.schemas import Day
 
 from . import selectors, services
-from .models import FieldSuspension, Notice
+from .notices import notice_text
 
 router = Router(tags=["registries"])
 
@@ -38,6 +42,12 @@ def _on(on: datetime.date | None) -> datetime.date:
     return on or today
 
 
+def _reader(request: HttpRequest) -> Actor | None:
+    """The signed-in reader, if any (the public reads need no account)."""
+    actor = request_actor(request)
+    return actor if actor.is_authenticated else None
+
+
 class DecisionOut(Schema):
     id: int
     action: str
@@ -48,9 +58,19 @@ class DecisionOut(Schema):
     decided_by: str | None
     recorded_at: datetime.datetime
 
-    @staticmethod
-    def resolve_decided_by(obj: Any) -> str | None:
-        return obj.recorded_by_organization.name_en if obj.recorded_by_organization else None
+
+def _decision_out(decision: Any, reason: str) -> dict[str, Any]:
+    recorder = decision.recorded_by_organization
+    return {
+        "id": decision.pk,
+        "action": decision.action,
+        "effective_on": decision.effective_on,
+        "valid_until": decision.valid_until,
+        "certificate_number": decision.certificate_number,
+        "reason": reason,
+        "decided_by": recorder.name_en if recorder else None,
+        "recorded_at": decision.recorded_at,
+    }
 
 
 class AgencyOut(Schema):
@@ -70,13 +90,13 @@ class Register(Schema):
     items: list[AgencyOut]
 
 
-@router.get("/agencies", response=Register, auth=None)
+@router.get("/agencies", response=Register, auth=PUBLIC_READ)
 def list_agencies(
-    request: HttpRequest, on: datetime.date | None = None, search: str = "", state: str = ""
+    request: HttpRequest, on: Day | None = None, search: str = "", state: str = ""
 ) -> dict[str, Any]:
     """Every sending agency with its certification for Japan on `on` (default today)."""
     day = _on(on)
-    entries = selectors.agency_register(day, search=search, state=state)
+    entries = selectors.agency_register(day, search=search[:100], state=state)
     items = [
         {
             "id": e.agency.pk,
@@ -94,17 +114,21 @@ def list_agencies(
     return {"as_of": day, "items": items}
 
 
-@router.get("/agencies/{agency_id}/history", response=list[DecisionOut], auth=None)
+@router.get("/agencies/{agency_id}/history", response=list[DecisionOut], auth=PUBLIC_READ)
 def agency_history(request: HttpRequest, agency_id: int) -> Any:
+    """The agency's decisions. A reason is given only to the contact points, or as far as
+    the ministry's written consent allows."""
     if not Organization.objects.filter(pk=agency_id, kind=OrganizationKind.SENDING_AGENCY).exists():
         raise NotFound("agency")
-    return list(selectors.agency_history(agency_id))
+    history = list(selectors.agency_history(agency_id))
+    reasons = selectors.decision_reasons(_reader(request), [d.pk for d in history])
+    return [_decision_out(d, reasons.get(d.pk, "")) for d in history]
 
 
 class DecisionIn(Schema):
     action: str
-    effective_on: datetime.date | None = None
-    valid_until: datetime.date | None = None
+    effective_on: Day | None = None
+    valid_until: Day | None = None
     certificate_number: str = ""
     reason: str = ""
 
@@ -113,12 +137,34 @@ class DecisionIn(Schema):
 def record_decision(request: HttpRequest, agency_id: int, payload: DecisionIn) -> Status[Any]:
     """The agency applies (action `applied`); the sending country's ministry decides
     (`certified`, `refused`, `suspended`, `resumed`, `revoked`, `expired`)."""
-    decision = services.agency_decision_record(
-        actor=request_actor(request),
-        agency_id=agency_id,
-        **payload.dict(),
+    actor = request_actor(request)
+    decision = services.agency_decision_record(actor=actor, agency_id=agency_id, **payload.dict())
+    reason = selectors.decision_reasons(actor, [decision.pk]).get(decision.pk, "")
+    return Status(201, _decision_out(decision, reason))
+
+
+class DisclosureIn(Schema):
+    scope: str
+    consented_on: Day
+    consent_reference: str
+
+
+class DisclosureOut(Schema):
+    id: int
+    decision_id: int
+    scope: str
+    consented_on: datetime.date
+    consent_reference: str
+
+
+@router.post("/decisions/{decision_id}/disclosures", response={201: DisclosureOut})
+def record_disclosure(request: HttpRequest, decision_id: int, payload: DisclosureIn) -> Status[Any]:
+    """The ministry records its written consent to disclose a decision's reason to the
+    parties of the cases it concerns (`parties`) or to the public (`public`)."""
+    disclosure = services.reason_disclosure_record(
+        actor=request_actor(request), decision_id=decision_id, **payload.dict()
     )
-    return Status(201, decision)
+    return Status(201, disclosure)
 
 
 class RevocationOut(Schema):
@@ -127,14 +173,22 @@ class RevocationOut(Schema):
     effective_on: datetime.date
     reason: str
 
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.name_en)
 
-
-@router.get("/revocations", response=list[RevocationOut], auth=None)
-def list_revocations(request: HttpRequest, on: datetime.date | None = None) -> Any:
-    return list(selectors.revocations(_on(on)))
+@router.get("/revocations", response=list[RevocationOut], auth=PUBLIC_READ)
+def list_revocations(request: HttpRequest, on: Day | None = None) -> Any:
+    """Revocations received from the partner's ministry (moc_kg §6(2)); the reason only
+    where its written consent allows."""
+    decisions = list(selectors.revocations(_on(on)))
+    reasons = selectors.decision_reasons(_reader(request), [d.pk for d in decisions])
+    return [
+        {
+            "agency_id": d.agency_id,
+            "agency": d.agency.name_en,
+            "effective_on": d.effective_on,
+            "reason": reasons.get(d.pk, ""),
+        }
+        for d in decisions
+    ]
 
 
 class OrderOut(Schema):
@@ -152,21 +206,20 @@ class OrderOut(Schema):
 
 class OrderIn(Schema):
     receiving_organization_id: int
-    issued_on: datetime.date
+    issued_on: Day
     summary: str
     order_number: str = ""
 
 
-@router.get("/improvement-orders", response=list[OrderOut], auth=None)
-def list_orders(request: HttpRequest, on: datetime.date | None = None) -> Any:
+@router.get("/improvement-orders", response=list[OrderOut], auth=PUBLIC_READ)
+def list_orders(request: HttpRequest, on: Day | None = None) -> Any:
     return list(selectors.improvement_orders(_on(on)))
 
 
 @router.post("/improvement-orders", response={201: OrderOut})
 def record_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
-    return Status(
-        201, services.improvement_order_record(actor=request_actor(request), **payload.dict())
-    )
+    order = services.improvement_order_record(actor=request_actor(request), **payload.dict())
+    return Status(201, order)
 
 
 class SupportOut(Schema):
@@ -188,25 +241,26 @@ class SupportOut(Schema):
 class SupportIn(Schema):
     organization_id: int
     registration_number: str
-    registered_on: datetime.date
-    valid_until: datetime.date | None = None
+    registered_on: Day
+    valid_until: Day | None = None
     languages: str = ""
 
 
 class CancelIn(Schema):
-    cancelled_on: datetime.date
+    cancelled_on: Day
 
 
-@router.get("/support-organizations", response=list[SupportOut], auth=None)
-def list_support(request: HttpRequest, on: datetime.date | None = None) -> Any:
+@router.get("/support-organizations", response=list[SupportOut], auth=PUBLIC_READ)
+def list_support(request: HttpRequest, on: Day | None = None) -> Any:
     return list(selectors.support_organizations(_on(on)))
 
 
 @router.post("/support-organizations", response={201: SupportOut})
 def record_support(request: HttpRequest, payload: SupportIn) -> Status[Any]:
-    return Status(
-        201, services.support_registration_record(actor=request_actor(request), **payload.dict())
+    registration = services.support_registration_record(
+        actor=request_actor(request), **payload.dict()
     )
+    return Status(201, registration)
 
 
 @router.post("/support-organizations/{registration_id}/cancel", response=SupportOut)
@@ -224,7 +278,6 @@ class SuspensionOut(Schema):
     field_name: str
     starts_on: datetime.date
     ends_on: datetime.date | None
-    reason: str
 
     @staticmethod
     def resolve_field(obj: Any) -> str:
@@ -237,15 +290,20 @@ class SuspensionOut(Schema):
 
 class SuspensionIn(Schema):
     field: str
-    starts_on: datetime.date
-    ends_on: datetime.date | None = None
+    starts_on: Day
+    ends_on: Day | None = None
     reason: str
 
 
-@router.get("/field-suspensions", response=list[SuspensionOut], auth=None)
+class SuspensionEndIn(Schema):
+    ends_on: Day
+
+
+@router.get("/field-suspensions", response=list[SuspensionOut], auth=PUBLIC_READ)
 def list_suspensions(
-    request: HttpRequest, on: datetime.date | None = None, include_past: bool = False
+    request: HttpRequest, on: Day | None = None, include_past: bool = False
 ) -> Any:
+    """Fields where Japan suspends acceptance (moc_kg §8): the field and the period."""
     return list(selectors.field_suspensions(_on(on), include_past=include_past))
 
 
@@ -253,23 +311,17 @@ def list_suspensions(
 def record_suspension(request: HttpRequest, payload: SuspensionIn) -> Status[Any]:
     data = payload.dict()
     suspension = services.field_suspension_record(
-        actor=request_actor(request),
-        field_code=data.pop("field"),
-        **data,
+        actor=request_actor(request), field_code=data.pop("field"), **data
     )
     return Status(201, suspension)
 
 
-@router.get("/field-suspensions/{suspension_id}/cases-to-review", response=list[dict[str, Any]])
-def suspension_review(request: HttpRequest, suspension_id: int) -> list[dict[str, Any]]:
-    """Open cases in the suspended field already past the COE: handled case by case (MOC §8).
-    Each caller sees only the cases it may see."""
-    suspension = FieldSuspension.objects.select_related("field").filter(pk=suspension_id).first()
-    if suspension is None:
-        raise NotFound("field suspension")
-    visible = cases_visible_to(request_actor(request)).values("pk")
-    cases = selectors.cases_for_suspension_review(suspension).filter(pk__in=visible)
-    return [case_summary(c) for c in cases.select_related("person", "field", "business_category")]
+@router.post("/field-suspensions/{suspension_id}/end", response=SuspensionOut)
+def end_suspension(request: HttpRequest, suspension_id: int, payload: SuspensionEndIn) -> Any:
+    """End a suspension: `ends_on` is its last day (moc_kg §8, 一時的に停止)."""
+    return services.field_suspension_end(
+        actor=request_actor(request), suspension_id=suspension_id, ends_on=payload.ends_on
+    )
 
 
 class LicenceOut(Schema):
@@ -279,7 +331,7 @@ class LicenceOut(Schema):
     licence_number: str
     valid_from: datetime.date
     valid_until: datetime.date | None
-    countries: str
+    countries: list[str]
 
     @staticmethod
     def resolve_holder(obj: Any) -> str:
@@ -289,47 +341,62 @@ class LicenceOut(Schema):
 class LicenceIn(Schema):
     holder_id: int
     licence_number: str
-    valid_from: datetime.date
-    valid_until: datetime.date | None = None
-    countries: str = ""
+    valid_from: Day
+    valid_until: Day | None = None
+    countries: list[str]
 
 
-@router.get("/placement-licences", response=list[LicenceOut], auth=None)
-def list_licences(request: HttpRequest, on: datetime.date | None = None) -> Any:
+@router.get("/placement-licences", response=list[LicenceOut])
+def list_licences(request: HttpRequest, on: Day | None = None) -> Any:
+    """Japanese job-placement licences on record (signed-in users: not a register the MOC
+    publishes)."""
     return list(selectors.placement_licences(_on(on)))
 
 
 @router.post("/placement-licences", response={201: LicenceOut})
 def record_licence(request: HttpRequest, payload: LicenceIn) -> Status[Any]:
-    return Status(
-        201, services.placement_licence_record(actor=request_actor(request), **payload.dict())
-    )
+    licence = services.placement_licence_record(actor=request_actor(request), **payload.dict())
+    return Status(201, licence)
 
 
 class NoticeOut(Schema):
     id: int
     kind: str
+    country: str
     from_organization: str
-    subject: str
-    payload: dict[str, Any]
+    title: str
+    body: str
     source: str
     created_at: datetime.datetime
     acknowledged_at: datetime.datetime | None
 
-    @staticmethod
-    def resolve_from_organization(obj: Notice) -> str:
-        return str(obj.from_organization.name_en)
+
+def _notice_out(notice: Any) -> dict[str, Any]:
+    text = notice_text(notice)
+    return {
+        "id": notice.pk,
+        "kind": notice.kind,
+        "country": notice.country,
+        "from_organization": notice.from_organization.name_en,
+        "title": text.title,
+        "body": text.body,
+        "source": text.source,
+        "created_at": notice.created_at,
+        "acknowledged_at": notice.acknowledged_at,
+    }
 
 
 @router.get("/notices", response=list[NoticeOut])
 def list_notices(request: HttpRequest, unacknowledged: bool = False) -> Any:
-    """Notices sent to the caller's organization by the other side's contact point."""
+    """Notices sent to the caller's organization by the other side's contact point, in the
+    caller's language."""
     qs = selectors.notices_for(request_actor(request))
     if unacknowledged:
         qs = qs.filter(acknowledged_at__isnull=True)
-    return list(qs[:200])
+    return [_notice_out(n) for n in qs[:200]]
 
 
 @router.post("/notices/{notice_id}/acknowledge", response=NoticeOut)
 def acknowledge_notice(request: HttpRequest, notice_id: int) -> Any:
-    return services.notice_acknowledge(actor=request_actor(request), notice_id=notice_id)
+    notice = services.notice_acknowledge(actor=request_actor(request), notice_id=notice_id)
+    return _notice_out(notice)

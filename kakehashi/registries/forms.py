@@ -1,15 +1,15 @@
-"""Forms for the registry pages; the services validate (core.forms.apply_problems)."""
+"""Forms for the registry pages. They read the input (dates through the one date parser);
+the services validate it and say what is wrong (core.forms.apply_problems)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kakehashi.core.forms import AccessibleForm
+from kakehashi.core.forms import AccessibleForm, DateField
+from kakehashi.reference.countries import country_choices
 
-from .models import CertificationAction
-
-DATE = forms.DateInput(attrs={"type": "date"})
+from .models import CertificationAction, DisclosureScope
 
 
 class DecisionForm(AccessibleForm):
@@ -17,17 +17,11 @@ class DecisionForm(AccessibleForm):
         label=_("Decision"),
         choices=[(a.value, a.label) for a in CertificationAction if a.value != "applied"],
     )
-    effective_on = forms.CharField(
-        label=_("Takes effect on"),
-        widget=DATE,
-        required=False,
-        help_text=_("Leave empty for today."),
+    effective_on = DateField(
+        label=_("Takes effect on"), required=False, help_text=_("Leave empty for today.")
     )
-    valid_until = forms.CharField(
-        label=_("Valid until"),
-        widget=DATE,
-        required=False,
-        help_text=_("Required when certifying."),
+    valid_until = DateField(
+        label=_("Valid until"), required=False, help_text=_("Required when certifying.")
     )
     certificate_number = forms.CharField(
         label=_("Certificate number"), required=False, max_length=60
@@ -35,48 +29,69 @@ class DecisionForm(AccessibleForm):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to refuse, suspend or revoke. A revocation's reason is published."),
+        help_text=_(
+            "Required to refuse, suspend or revoke. It is shared with Japan's contact point "
+            "only, unless you record written consent to disclose it."
+        ),
+    )
+
+
+class DisclosureForm(AccessibleForm):
+    decision_id = forms.IntegerField(widget=forms.HiddenInput)
+    scope = forms.ChoiceField(label=_("Who may read the reason"), choices=DisclosureScope.choices)
+    consented_on = DateField(label=_("Written consent given on"))
+    consent_reference = forms.CharField(
+        label=_("Reference of the written consent"),
+        max_length=100,
+        help_text=_("For example the number and date of the ministry's letter."),
     )
 
 
 class ImprovementOrderForm(AccessibleForm):
-    receiving_organization_id = forms.ChoiceField(label=_("Receiving organization"))
-    issued_on = forms.CharField(label=_("Issued on"), widget=DATE)
+    receiving_organization_id = forms.TypedChoiceField(
+        label=_("Receiving organization"), coerce=int
+    )
+    issued_on = DateField(label=_("Issued on"))
     order_number = forms.CharField(label=_("Order number"), required=False, max_length=60)
     summary = forms.CharField(
-        label=_("Summary (published)"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Summary (published)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class SupportRegistrationForm(AccessibleForm):
-    organization_id = forms.ChoiceField(label=_("Support organization"))
+    organization_id = forms.TypedChoiceField(label=_("Support organization"), coerce=int)
     registration_number = forms.CharField(label=_("Registration number"), max_length=40)
-    registered_on = forms.CharField(label=_("Registered on"), widget=DATE)
-    valid_until = forms.CharField(label=_("Valid until"), widget=DATE, required=False)
+    registered_on = DateField(label=_("Registered on"))
+    valid_until = DateField(label=_("Valid until"), required=False)
     languages = forms.CharField(label=_("Support languages"), required=False, max_length=200)
 
 
 class PlacementLicenceForm(AccessibleForm):
-    holder_id = forms.ChoiceField(label=_("Licence holder"))
+    holder_id = forms.TypedChoiceField(label=_("Licence holder"), coerce=int)
     licence_number = forms.CharField(label=_("Licence number"), max_length=40)
-    valid_from = forms.CharField(label=_("Valid from"), widget=DATE)
-    valid_until = forms.CharField(label=_("Valid until"), widget=DATE, required=False)
-    countries = forms.CharField(
+    valid_from = DateField(label=_("Valid from"))
+    valid_until = DateField(label=_("Valid until"), required=False)
+    countries = forms.MultipleChoiceField(
         label=_("Countries covered"),
-        required=False,
-        max_length=100,
-        help_text=_("Two-letter codes, e.g. KG."),
+        choices=country_choices,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("The countries whose nationals the holder may place."),
     )
 
 
 class FieldSuspensionForm(AccessibleForm):
     field = forms.ChoiceField(label=_("Field"))
-    starts_on = forms.CharField(label=_("From"), widget=DATE)
-    ends_on = forms.CharField(
-        label=_("Until"),
-        widget=DATE,
-        required=False,
-        help_text=_("Leave empty until the end is decided."),
+    starts_on = DateField(label=_("From"))
+    ends_on = DateField(
+        label=_("Until"), required=False, help_text=_("Leave empty until the end is decided.")
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SuspensionEndForm(AccessibleForm):
+    suspension_id = forms.IntegerField(widget=forms.HiddenInput)
+    ends_on = DateField(label=_("Last day of the suspension"))

@@ -1,5 +1,5 @@
-"""The MOC's registries (shared/DOMAIN.md §4). History is kept as dated decisions so that
-the state on any past date can be answered; nothing here is edited in place."""
+"""The MOC's registries (moc_kg §6, §7, §8). History is kept as dated decisions so that the
+state on any past date can be answered; decisions are never edited in place."""
 
 from __future__ import annotations
 
@@ -24,7 +24,10 @@ class CertificationAction(models.TextChoices):
 
 class AgencyCertificationDecision(models.Model):
     """One dated decision on a sending agency's certification for a destination country.
-    Source: seed 003 (MOC) §7(1)–(2) certification, §7(4) revocation, §6(1)–(2) publication."""
+    Source: moc_kg §7(1)–(2) certification, §7(4) revocation, §6(1)–(2) publication.
+
+    The reason is the sending country's information, exchanged under the MOC: the two
+    contact points see it; others only with written consent (ReasonDisclosure, moc_kg §3)."""
 
     agency = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="certification_decisions"
@@ -55,9 +58,41 @@ class AgencyCertificationDecision(models.Model):
         return f"{self.agency_id} {self.action} {self.effective_on}"
 
 
+class DisclosureScope(models.TextChoices):
+    """Who may read a reason beyond the two contact points, by the originating side's
+    written consent (moc_kg §3)."""
+
+    PARTIES = "parties", _("The parties to the cases it concerns")
+    PUBLIC = "public", _("The public")
+
+
+class ReasonDisclosure(models.Model):
+    """The originating side's written consent to disclose the reason of a decision beyond
+    the two contact points (moc_kg §3). Recorded by that side's contact point; never edited.
+    The widest consent given counts."""
+
+    decision = models.ForeignKey(
+        AgencyCertificationDecision, on_delete=models.PROTECT, related_name="disclosures"
+    )
+    scope = models.CharField(max_length=16, choices=DisclosureScope.choices)
+    consented_on = models.DateField(_("consent given on"))
+    consent_reference = models.CharField(_("reference of the written consent"), max_length=100)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_by_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} {self.scope}"
+
+
 class PlacementLicence(models.Model):
     """A Japanese job-placement licence (職業紹介事業の許可). Selecting candidates is
-    placement and needs one (seed 002, 3(2) note; R-P4)."""
+    placement and needs one that covers the candidates' country (isa_kg_flow 3(2)※; R-P4)."""
 
     holder = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="placement_licences"
@@ -65,7 +100,8 @@ class PlacementLicence(models.Model):
     licence_number = models.CharField(max_length=40)
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
-    countries = models.CharField(max_length=100, blank=True, help_text="ISO codes, comma-separated")
+    # ISO 3166-1 alpha-2 codes of the countries the licence covers for placement.
+    countries = models.JSONField(default=list)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -79,7 +115,8 @@ class PlacementLicence(models.Model):
 
 
 class FieldSuspension(models.Model):
-    """Japan temporarily suspends acceptance in a field (seed 003, MOC §8)."""
+    """Japan temporarily suspends acceptance in a field (moc_kg §8: 一時的に停止). It lasts
+    from `starts_on` to `ends_on` inclusive; Japan's contact point ends it on a date."""
 
     field = models.ForeignKey(
         "reference.Field", on_delete=models.PROTECT, related_name="suspensions"
@@ -91,6 +128,10 @@ class FieldSuspension(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["field_id", "starts_on"]
@@ -100,8 +141,8 @@ class FieldSuspension(models.Model):
 
 
 class ImprovementOrder(models.Model):
-    """An improvement order (改善命令) to a receiving organization. Japan notifies Kyrgyzstan
-    (seed 003, MOC §6(3)); both sides publish it (§7(5))."""
+    """An improvement order (改善命令) to a receiving organization. Japan notifies the
+    partner country concerned (moc_kg §6(3)), which publishes it (§7(5))."""
 
     receiving_organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="improvement_orders"
@@ -125,8 +166,8 @@ class SupportRegistrationStatus(models.TextChoices):
 
 
 class SupportOrganizationRegistration(models.Model):
-    """A registered support organization (登録支援機関). Japan shares the list with
-    Kyrgyzstan (seed 003, MOC §6(3)), which publishes it (§7(5))."""
+    """A registered support organization (登録支援機関). Japan shares the list with its MOC
+    partners (moc_kg §6(3)), which publish it (§7(5))."""
 
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="support_registrations"
@@ -157,20 +198,24 @@ class NoticeKind(models.TextChoices):
     IMPROVEMENT_ORDER = "improvement_order", _("Improvement order to a receiving organization")
     SUPPORT_ORGANIZATIONS = "support_organizations", _("Registered support organizations list")
     FIELD_SUSPENSION = "field_suspension", _("Suspension of acceptance in a field")
+    FIELD_SUSPENSION_ENDED = "field_suspension_ended", _("End of a suspension in a field")
 
 
 class Notice(models.Model):
-    """What one contact point tells the other under the MOC (§6(1)–(3), §7(2), §7(4)),
-    written in the same transaction as the decision it reports."""
+    """What one contact point tells the other under the MOC of one partner country
+    (moc_kg §6(1)–(3), §7(2), §7(4), §8), written in the same transaction as the decision
+    it reports. Its text is written when it is read, in the reader's language, from its
+    kind and payload (registries/notices.py)."""
 
     kind = models.CharField(max_length=32, choices=NoticeKind.choices)
+    # The partner country whose MOC the notice is sent under.
+    country = models.CharField(max_length=2)
     from_organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="notices_sent"
     )
     to_organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="notices_received"
     )
-    subject = models.CharField(max_length=300)
     payload = models.JSONField(default=dict)
     source = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)

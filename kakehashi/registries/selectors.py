@@ -1,5 +1,6 @@
-"""Reads of the MOC registries. Everything here is public information about organizations
-(no personal data) and can be asked for "as of" any past date."""
+"""Reads of the MOC registries, "as of" any past date. The registers hold no personal data;
+the reasons behind decisions are the deciding side's information (moc_kg §3): readers get
+them only through `decision_reasons`, which asks the access policy."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from kakehashi.access import Actor
+from kakehashi.access.policy import sees_reasons_of
 from kakehashi.access.visibility import notice_visibility
 from kakehashi.accounts.models import Organization, OrganizationKind
-from kakehashi.cases.models import Case, CaseStatus
 from kakehashi.procedures.facts import CertificationDecision
 from kakehashi.procedures.rules import certification_on
+from kakehashi.reference.models import Field
 
 from .models import (
     AgencyCertificationDecision,
+    DisclosureScope,
     FieldSuspension,
     ImprovementOrder,
     Notice,
@@ -107,6 +110,7 @@ def agency_history(
             agency_id=agency_id, destination_country=destination
         )
         .select_related("agency", "recorded_by_organization")
+        .prefetch_related("disclosures")
         .order_by("effective_on", "id")
     )
 
@@ -115,6 +119,7 @@ def revocations(on: datetime.date) -> QuerySet[AgencyCertificationDecision]:
     return (
         AgencyCertificationDecision.objects.filter(action="revoked", effective_on__lte=on)
         .select_related("agency")
+        .prefetch_related("disclosures")
         .order_by("-effective_on", "-id")
     )
 
@@ -152,28 +157,60 @@ def placement_licences(on: datetime.date) -> QuerySet[PlacementLicence]:
     )
 
 
-# Steps after the COE (or the change-of-status application): a field suspension does not
-# stop these cases, but Japan handles them case by case (MOC §8).
-PAST_COE_STEPS = (
-    "coe_sent",
-    "visa_application",
-    "visa_decision",
-    "landing",
-    "change_of_status_decision",
-)
-
-
-def cases_for_suspension_review(suspension: FieldSuspension) -> QuerySet[Case]:
-    return (
-        Case.objects.filter(
-            field=suspension.field, status=CaseStatus.OPEN, current_step__in=PAST_COE_STEPS
-        )
-        .select_related("receiving_organization", "sending_agency")
-        .order_by("id")
-    )
-
-
 def notices_for(actor: Actor) -> QuerySet[Notice]:
     return Notice.objects.filter(notice_visibility(actor)).select_related(
         "from_organization", "to_organization"
     )
+
+
+def field_suspension_get(suspension_id: int) -> FieldSuspension | None:
+    return FieldSuspension.objects.select_related("field").filter(pk=suspension_id).first()
+
+
+def fields_closed_on(day: datetime.date) -> list[int]:
+    """Ids of the fields that accept no new SSW (i) applications on `day`: not open yet,
+    closed, or suspended by Japan (moc_kg §8)."""
+    suspended = FieldSuspension.objects.filter(starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+    closed = Field.objects.filter(
+        Q(ssw1_open_from__isnull=True)
+        | Q(ssw1_open_from__gt=day)
+        | Q(ssw1_open_until__lt=day)
+        | Q(pk__in=suspended.values("field_id"))
+    )
+    return list(closed.values_list("pk", flat=True))
+
+
+def disclosure_scope(decision: AgencyCertificationDecision) -> str | None:
+    """The widest consent recorded for the decision's reason (None: contact points only)."""
+    scopes = {d.scope for d in decision.disclosures.all()}
+    if DisclosureScope.PUBLIC in scopes:
+        return DisclosureScope.PUBLIC
+    return DisclosureScope.PARTIES if DisclosureScope.PARTIES in scopes else None
+
+
+def reason_for(actor: Actor | None, decision: AgencyCertificationDecision) -> str:
+    """The reason of a decision as `actor` may read it (moc_kg §3): the two contact points
+    of the agency's country always; parties to its cases with consent "parties" or
+    "public"; anyone (actor None: a public page) only with consent "public"."""
+    if not decision.reason:
+        return ""
+    scope = disclosure_scope(decision)
+    if scope == DisclosureScope.PUBLIC:
+        return decision.reason
+    if actor is None:
+        return ""
+    if sees_reasons_of(actor, decision.agency.country):
+        return decision.reason
+    return decision.reason if scope == DisclosureScope.PARTIES else ""
+
+
+def decision_reasons(actor: Actor | None, decision_ids: list[int]) -> dict[int, str]:
+    """The reasons `actor` may read, by decision id, in two queries."""
+    decisions = (
+        AgencyCertificationDecision.objects.filter(pk__in=decision_ids)
+        .select_related("agency")
+        .prefetch_related("disclosures")
+    )
+    return {d.pk: reason_for(actor, d) for d in decisions}

@@ -1,7 +1,9 @@
 """Registry pages for the people who keep them: the sending country's ministry (the Center)
-decides on agencies, Japan's contact point records orders, the support-organization list
-and field suspensions, and both read the notices the other side sent. Reading the
-registers is open to every signed-in user (the public pages are under /public/)."""
+decides on agencies and may consent to disclose a decision's reason; Japan's contact point
+records orders, the support-organization list, field suspensions (and ends them) and
+placement licences; both read the notices the other side sent. Every signed-in user reads
+the registers (the public pages are under /public/). Thin: forms read the input, one
+service decides, the access policy says which forms to offer."""
 
 from __future__ import annotations
 
@@ -19,24 +21,29 @@ from django.views.decorators.http import require_POST
 from kakehashi.access import request_actor
 from kakehashi.access.policy import agency_deciding_organization, japan_contact_point
 from kakehashi.accounts.models import Organization, OrganizationKind
-from kakehashi.core.errors import DomainError, NotFound
+from kakehashi.core.errors import DomainError, NotFound, Problem
 from kakehashi.core.forms import AccessibleForm, apply_problems
+from kakehashi.core.pages import refuse
 from kakehashi.reference.models import Field
 
 from . import selectors, services
+from .certification import NEEDS_REASON
 from .forms import (
     DecisionForm,
+    DisclosureForm,
     FieldSuspensionForm,
     ImprovementOrderForm,
     PlacementLicenceForm,
     SupportRegistrationForm,
+    SuspensionEndForm,
 )
+from .notices import notice_text
 
 
 def _agency(agency_id: int) -> Organization:
     agency = Organization.objects.filter(pk=agency_id, kind=OrganizationKind.SENDING_AGENCY).first()
     if agency is None:
-        raise Http404("agency")
+        raise Http404(_("No such sending agency."))
     return agency
 
 
@@ -44,16 +51,13 @@ def _agency(agency_id: int) -> Organization:
 def registries_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     actor = request_actor(request)
-    notices = list(selectors.notices_for(actor)[:50])
+    notices = [(n, notice_text(n)) for n in selectors.notices_for(actor)[:50]]
     context = {
         "nav": "registries",
         "notices": notices,
         "register": selectors.agency_register(today),
-        "is_ministry": actor.acts_as(OrganizationKind.SENDING_CONTACT_POINT) is not None,
         "is_japan": japan_contact_point(actor) is not None,
-        "orders": selectors.improvement_orders(today)[:20],
         "suspensions": selectors.field_suspensions(today),
-        "support": selectors.support_organizations(today),
     }
     return render(request, "registries/home.html", context)
 
@@ -62,21 +66,33 @@ def _agency_page(
     request: HttpRequest,
     agency: Organization,
     form: DecisionForm | None = None,
-    refusal: list[Any] | None = None,
+    disclosure_form: DisclosureForm | None = None,
+    refusal: list[Problem] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
-    entry = selectors.agency_entry(agency.pk, today)
     actor = request_actor(request)
+    entry = selectors.agency_entry(agency.pk, today)
     ministry = agency_deciding_organization(actor, agency)
-    is_agency = actor.acts_for(agency.pk) is not None
+    history = list(selectors.agency_history(agency.pk))
+    reasons = selectors.decision_reasons(actor, [d.pk for d in history])
+    rows = [
+        {
+            "decision": d,
+            "reason": reasons.get(d.pk, ""),
+            "disclosure": selectors.disclosure_scope(d),
+            "may_disclose": ministry is not None and d.action in NEEDS_REASON and bool(d.reason),
+        }
+        for d in history
+    ]
     context = {
         "nav": "registries",
         "agency": agency,
         "entry": entry,
-        "history": selectors.agency_history(agency.pk),
+        "history": rows,
         "form": (form or DecisionForm()) if ministry else None,
-        "can_apply": is_agency
+        "disclosure_form": disclosure_form or DisclosureForm(),
+        "can_apply": actor.acts_for(agency.pk) is not None
         and entry is not None
         and entry.state in ("none", "refused", "revoked", "expired"),
         "refusal": refusal,
@@ -94,21 +110,37 @@ def agency_view(request: HttpRequest, agency_id: int) -> HttpResponse:
 def agency_decide_view(request: HttpRequest, agency_id: int) -> HttpResponse:
     agency = _agency(agency_id)
     form = DecisionForm(request.POST)
-    form.is_valid()
-    data = {
-        k: request.POST.get(k, "")
-        for k in ("action", "effective_on", "valid_until", "certificate_number", "reason")
-    }
+    if not form.is_valid():
+        return _agency_page(request, agency, form=form, status=422)
     try:
-        services.agency_decision_record(actor=request_actor(request), agency_id=agency.pk, **data)
+        services.agency_decision_record(
+            actor=request_actor(request), agency_id=agency.pk, **form.cleaned_data
+        )
     except DomainError as exc:
-        if exc.status == 403:
-            messages.error(request, exc.message)
-            return redirect("registries:agency", agency_id=agency.pk)
-        return _agency_page(request, agency, form, apply_problems(form, exc), exc.status)
+        if exc.status in (403, 404):
+            refuse(exc)
+        return _agency_page(request, agency, form, None, apply_problems(form, exc), exc.status)
     messages.success(
         request, _("The decision was recorded; Japan's contact point has been notified.")
     )
+    return redirect("registries:agency", agency_id=agency.pk)
+
+
+@login_required
+@require_POST
+def agency_disclose_view(request: HttpRequest, agency_id: int) -> HttpResponse:
+    agency = _agency(agency_id)
+    form = DisclosureForm(request.POST)
+    if not form.is_valid():
+        return _agency_page(request, agency, disclosure_form=form, status=422)
+    try:
+        services.reason_disclosure_record(actor=request_actor(request), **form.cleaned_data)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            refuse(exc)
+        loose = apply_problems(form, exc)
+        return _agency_page(request, agency, None, form, loose, exc.status)
+    messages.success(request, _("The consent to disclose the reason was recorded."))
     return redirect("registries:agency", agency_id=agency.pk)
 
 
@@ -121,34 +153,50 @@ def agency_apply_view(request: HttpRequest, agency_id: int) -> HttpResponse:
             actor=request_actor(request), agency_id=agency.pk, action="applied"
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The application was recorded."))
+        if exc.status in (403, 404):
+            refuse(exc)
+        return _agency_page(
+            request,
+            agency,
+            refusal=[*exc.problems] or [Problem(exc.code, exc.message)],
+            status=exc.status,
+        )
+    messages.success(request, _("The application was recorded."))
     return redirect("registries:agency", agency_id=agency.pk)
 
 
-def _japan_forms(post: Any = None) -> dict[str, AccessibleForm]:
+# --- Japan's contact point ---------------------------------------------------------------
+
+JAPAN_FORMS = {
+    "order": (ImprovementOrderForm, "improvement_order_record"),
+    "support": (SupportRegistrationForm, "support_registration_record"),
+    "licence": (PlacementLicenceForm, "placement_licence_record"),
+    "suspension": (FieldSuspensionForm, "field_suspension_record"),
+    "end": (SuspensionEndForm, "field_suspension_end"),
+}
+
+
+def _japan_forms(post: Any = None, which: str = "") -> dict[str, AccessibleForm]:
     forms: dict[str, AccessibleForm] = {
-        "order": ImprovementOrderForm(post, prefix="order"),
-        "support": SupportRegistrationForm(post, prefix="support"),
-        "suspension": FieldSuspensionForm(post, prefix="suspension"),
-        "licence": PlacementLicenceForm(post, prefix="licence"),
+        name: form_class(post if name == which else None, prefix=name)
+        for name, (form_class, _service) in JAPAN_FORMS.items()
     }
-    receiving = Organization.objects.filter(kind=OrganizationKind.RECEIVING_ORGANIZATION).order_by(
-        "name_en"
-    )
-    support = Organization.objects.filter(kind=OrganizationKind.SUPPORT_ORGANIZATION).order_by(
-        "name_en"
-    )
+    organizations = Organization.objects.order_by("name_en")
     choices: dict[tuple[str, str], list[tuple[Any, str]]] = {
-        ("order", "receiving_organization_id"): [(o.pk, o.display_name) for o in receiving],
-        ("support", "organization_id"): [(o.pk, o.display_name) for o in support],
+        ("order", "receiving_organization_id"): [
+            (o.pk, o.display_name)
+            for o in organizations.filter(kind=OrganizationKind.RECEIVING_ORGANIZATION)
+        ],
+        ("support", "organization_id"): [
+            (o.pk, o.display_name)
+            for o in organizations.filter(kind=OrganizationKind.SUPPORT_ORGANIZATION)
+        ],
         ("suspension", "field"): [(f.code, f.display_name) for f in Field.objects.all()],
         ("licence", "holder_id"): [
             (o.pk, o.display_name)
-            for o in Organization.objects.filter(
+            for o in organizations.filter(
                 kind__in=[OrganizationKind.SENDING_AGENCY, OrganizationKind.RECEIVING_ORGANIZATION]
-            ).order_by("name_en")
+            )
         ],
     }
     for (form, name), options in choices.items():
@@ -156,73 +204,81 @@ def _japan_forms(post: Any = None) -> dict[str, AccessibleForm]:
     return forms
 
 
-@login_required
-def japan_view(request: HttpRequest) -> HttpResponse:
-    """Japan's contact point records improvement orders, support organizations and field
-    suspensions (MOC §6(3), §8)."""
-    if japan_contact_point(request_actor(request)) is None:
-        raise Http404("not Japan's contact point")
-    forms = _japan_forms(request.POST or None)
-    status, refusal = 200, None
-    if request.method == "POST":
-        which = request.POST.get("form", "")
-        form = forms.get(which)
-        if form is None:
-            raise Http404(which)
-        form.is_valid()
-        raw = {name: request.POST.get(f"{which}-{name}", "") for name in form.fields}
-        try:
-            if which == "order":
-                services.improvement_order_record(
-                    actor=request_actor(request),
-                    receiving_organization_id=int(raw["receiving_organization_id"] or 0),
-                    issued_on=raw["issued_on"],
-                    summary=raw["summary"],
-                    order_number=raw["order_number"],
-                )
-            elif which == "support":
-                services.support_registration_record(
-                    actor=request_actor(request),
-                    organization_id=int(raw["organization_id"] or 0),
-                    registration_number=raw["registration_number"],
-                    registered_on=raw["registered_on"],
-                    valid_until=raw["valid_until"] or None,
-                    languages=raw["languages"],
-                )
-            elif which == "licence":
-                services.placement_licence_record(
-                    actor=request_actor(request),
-                    holder_id=int(raw["holder_id"] or 0),
-                    licence_number=raw["licence_number"],
-                    valid_from=raw["valid_from"],
-                    valid_until=raw["valid_until"] or None,
-                    countries=raw["countries"],
-                )
-            else:
-                services.field_suspension_record(
-                    actor=request_actor(request),
-                    field_code=raw["field"],
-                    starts_on=raw["starts_on"],
-                    ends_on=raw["ends_on"] or None,
-                    reason=raw["reason"],
-                )
-        except DomainError as exc:
-            refusal = apply_problems(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, _("Recorded; the Kyrgyz contact point has been notified."))
-            return redirect("registries:japan")
+def _japan_page(
+    request: HttpRequest,
+    forms: dict[str, AccessibleForm],
+    refusal: list[Problem] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     today = timezone.localdate()
+    suspensions = selectors.field_suspensions(today, include_past=True)
     context = {
         "nav": "registries",
         "forms": forms,
         "refusal": refusal,
         "orders": selectors.improvement_orders(today),
         "support": selectors.support_organizations(today),
-        "suspensions": selectors.field_suspensions(today, include_past=True),
+        "suspensions": [
+            {
+                "suspension": s,
+                "in_force": s.ends_on is None or s.ends_on >= today,
+                "end_form": SuspensionEndForm(
+                    prefix="end", initial={"suspension_id": s.pk, "ends_on": today}
+                ),
+            }
+            for s in suspensions
+        ],
         "licences": selectors.placement_licences(today),
     }
     return render(request, "registries/japan.html", context, status=status)
+
+
+@login_required
+def japan_view(request: HttpRequest) -> HttpResponse:
+    """Japan's contact point records improvement orders, support organizations, placement
+    licences and field suspensions, and ends suspensions (moc_kg §6(3), §8)."""
+    if japan_contact_point(request_actor(request)) is None:
+        raise Http404(_("No such page."))
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    if request.method == "POST" and which not in JAPAN_FORMS:
+        raise Http404(_("No such page."))
+    forms = _japan_forms(request.POST or None, which)
+    if request.method != "POST":
+        return _japan_page(request, forms)
+    form = forms[which]
+    if not form.is_valid():
+        return _japan_page(request, forms, status=422)
+    service = getattr(services, JAPAN_FORMS[which][1])
+    data = dict(form.cleaned_data)
+    if which == "suspension":
+        data["field_code"] = data.pop("field")
+    try:
+        service(actor=request_actor(request), **data)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            refuse(exc)
+        return _japan_page(request, forms, apply_problems(form, exc), exc.status)
+    messages.success(request, _SAVED[which]())
+    return redirect("registries:japan")
+
+
+_SAVED = {
+    "order": lambda: _(
+        "The improvement order was recorded and sent to the contact point of each partner "
+        "country whose nationals the organization receives."
+    ),
+    "support": lambda: _(
+        "The support organization was added to the list shared with the partner countries."
+    ),
+    "licence": lambda: _("The placement licence was recorded."),
+    "suspension": lambda: _(
+        "The suspension was recorded and sent to the contact points of the partner countries."
+    ),
+    "end": lambda: _(
+        "The end of the suspension was recorded and sent to the contact points of the partner "
+        "countries."
+    ),
+}
 
 
 @login_required

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_countries",
     "django_htmx",
     "template_partials",
     "django_tasks",
@@ -50,12 +51,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are served by the application itself (compressed and cache-busted in
+    # production), so the demo and production serve them the same way.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kakehashi.core.boundary.InputBoundaryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kakehashi.core.middleware.NoStoreForSignedInMiddleware",
@@ -115,7 +120,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Japanese is the working language of the Japanese side; English is shared with the
-# Kyrgyz side. Russian and Kyrgyz catalogues are added under locale/ (see locale/README.md).
+# Kyrgyz side. Russian and Kyrgyz are the next catalogues (locale/README.md).
 LANGUAGE_CODE = "ja"
 LANGUAGES = [
     ("ja", _("Japanese")),
@@ -131,9 +136,14 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "kakehashi" / "static"]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Tasks the worker runs once a day, each queuing its next run (core/schedule.py).
+DAILY_TASKS = ["kakehashi.registries.tasks.record_certification_expiries"]
 
 # Procedure definitions (one YAML file per partner country and version).
 PROCEDURE_DEFINITIONS_DIR = BASE_DIR / "kakehashi" / "procedures" / "definitions"
+
+# The largest request body accepted: 1 MiB (larger gets 413, core/boundary.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOCAL_SECRET_KEY, MIDDLEWARE, SECRET_KEY, env
+from .base import LOCAL_SECRET_KEY, SECRET_KEY, env
 
 DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
@@ -27,6 +27,3 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-
-# Static files are served by the application itself, compressed and cache-busted.
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]

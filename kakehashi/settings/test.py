@@ -15,3 +15,6 @@ if not env.str("DATABASE_URL", default=""):
     _test_db = VAR_DIR / f"test-{os.getpid()}.sqlite3"
     DATABASES["default"] = sqlite_database(_test_db)
     DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}
+
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # type: ignore[assignment]  # nothing collected for the tests

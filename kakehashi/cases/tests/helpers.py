@@ -14,6 +14,7 @@ def evidence_for(step_key: str, day: datetime.date | None = None) -> dict[str, A
         "employment_contract": {
             "signed_on": d,
             "monthly_wage_jpy": 230000,
+            "monthly_hours": 160,
             "contract_language": "ja_ru",
         },
         "center_recruitment_contract": {"signed_on": d},

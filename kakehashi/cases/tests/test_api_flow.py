@@ -10,6 +10,9 @@ from kakehashi.testing.factories import PersonFactory, make_eligible
 
 from .helpers import PATTERN_STEPS, actor_for, evidence_for
 
+# Also on SQLite (make test-sqlite): what differs between the two databases.
+pytestmark = pytest.mark.sqlite
+
 PATTERNS = PATTERN_STEPS
 
 

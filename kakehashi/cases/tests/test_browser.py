@@ -237,7 +237,12 @@ def test_hana_and_bakyt_take_a_pattern_3_case_up_to_the_coe_application(
     record_step(
         page,
         "employment_contract",
-        {"signed_on": day, "monthly_wage_jpy": 230000, "contract_language": "ja_ky"},
+        {
+            "signed_on": day,
+            "monthly_wage_jpy": 230000,
+            "monthly_hours": 160,
+            "contract_language": "ja_ky",
+        },
     )
     expect(done).to_have_count(3)
     assert (

@@ -24,6 +24,9 @@ from kakehashi.testing.factories import MembershipFactory, PersonFactory, UserFa
 
 from .helpers import evidence_for
 
+# Also on SQLite (make test-sqlite): what differs between the two databases.
+pytestmark = pytest.mark.sqlite
+
 STEPS = ["employment_contract", "coe_application", "coe_decision", "coe_sent", "visa_application"]
 RACERS = 2
 

@@ -29,9 +29,13 @@ from kakehashi.testing.factories import TestResultFactory as ResultFactory
 
 from .helpers import actor_for, evidence_for
 
-SEED_002 = "shared/seeds/002_"
-SEED_003 = "shared/seeds/003_"
-DOMAIN = "DOMAIN.md §6"
+# Documents of the project's list of sources (reference/data/sources.yaml).
+SEED_002 = "isa_kg_flow"  # the ISA's leaflet on accepting Kyrgyz nationals
+SEED_003 = "moc_kg"  # the Japan–Kyrgyz Memorandum of Cooperation
+LANDING = "landing_standards_ordinance"
+GUIDELINES = "ssw_operation_guidelines"
+POLICY = "ssw_basic_policy"
+COE_VALIDITY = "immigration_act_regulation"
 
 
 def today() -> datetime.date:
@@ -159,7 +163,10 @@ def assert_refused(
     assert_sentence(body["message"], body["code"])
     problems = body.get("problems", [])
     for problem in problems:
-        assert set(problem) <= {"code", "message", "field", "source"}, problem
+        assert set(problem) <= {"code", "message", "field", "source", "source_ref"}, problem
+        if problem.get("source_ref"):  # read by title and section, never a file name
+            assert problem["source"], problem
+            assert "/" not in problem["source"].split(" §")[0], problem
         assert_sentence(problem["message"], problem["code"])
     if problems or status == 422:
         matching = [p for p in problems if p["code"] == code]
@@ -167,7 +174,7 @@ def assert_refused(
         if field is not None:
             assert field in [p.get("field") for p in matching], body
         for cite in cites:
-            assert any(cite in (p.get("source") or "") for p in matching), (cite, body)
+            assert any(cite in (p.get("source_ref") or "") for p in matching), (cite, body)
     else:
         assert field is None, "no problem carries the field"
         assert not cites, "no problem carries a source"
@@ -325,7 +332,7 @@ def test_a_person_under_18_on_the_filing_date_is_refused(world, api):
 
     response = complete(api, case_id, "coe_application")
 
-    body = assert_refused(response, 409, "under_minimum_age", cites=(DOMAIN,))
+    body = assert_refused(response, 409, "under_minimum_age", cites=(LANDING,))
     assert "17" in body["message"]
     assert "18" in body["message"]
     assert written() == before
@@ -378,19 +385,19 @@ def _no_care_japanese(person: Person) -> None:
 
 
 @pytest.mark.parametrize(
-    ("tests", "code", "said"),
+    ("tests", "code", "said", "cited"),
     [
-        (_no_skill, "skill_test_missing", "Nursing care"),
-        (_skill_for_another_category, "skill_test_missing", "Nursing care"),
-        (_skill_failed, "skill_test_missing", "Nursing care"),
-        (_no_japanese, "japanese_test_missing", "JLPT N4+"),
-        (_japanese_below_minimum, "japanese_test_missing", "JLPT N4+"),
-        (_japanese_taken_after_filing, "japanese_test_missing", "JFT-Basic A2+"),
-        (_no_care_japanese, "field_test_missing", "Care Japanese Evaluation Test"),
+        (_no_skill, "skill_test_missing", "Nursing care", LANDING),
+        (_skill_for_another_category, "skill_test_missing", "Nursing care", LANDING),
+        (_skill_failed, "skill_test_missing", "Nursing care", LANDING),
+        (_no_japanese, "japanese_test_missing", "JLPT N4+", GUIDELINES),
+        (_japanese_below_minimum, "japanese_test_missing", "JLPT N4+", GUIDELINES),
+        (_japanese_taken_after_filing, "japanese_test_missing", "JFT-Basic A2+", GUIDELINES),
+        (_no_care_japanese, "field_test_missing", "Care Japanese Evaluation Test", GUIDELINES),
     ],
     ids=lambda v: v.__name__.strip("_") if callable(v) else None,
 )
-def test_a_missing_test_refuses_the_coe_application(world, api, tests, code, said):
+def test_a_missing_test_refuses_the_coe_application(world, api, tests, code, said, cited):
     person = make_person(world, category=None)
     tests(person)
     case_id = _case_at_coe_application(world, api, person)
@@ -398,7 +405,7 @@ def test_a_missing_test_refuses_the_coe_application(world, api, tests, code, sai
 
     response = complete(api, case_id, "coe_application")
 
-    body = assert_refused(response, 409, code, cites=(DOMAIN,))
+    body = assert_refused(response, 409, code, cites=(cited,))
     assert said in body["message"]
     assert written() == before
 
@@ -485,7 +492,7 @@ def test_a_field_not_yet_open_refuses_the_coe_application(world, api):
 
     response = complete(api, case_id, "coe_application")
 
-    body = assert_refused(response, 409, "field_not_open", cites=(DOMAIN,))
+    body = assert_refused(response, 409, "field_not_open", cites=(POLICY,))
     assert "Linen supply" in body["message"]
     assert written() == before
 
@@ -511,7 +518,7 @@ def test_an_expired_coe_refuses_the_steps_it_applies_to(world, api):
 
     response = complete(api, case_id, "coe_sent")
 
-    body = assert_refused(response, 409, "deadline_expired", cites=("shared/DOMAIN.md", "§6"))
+    body = assert_refused(response, 409, "deadline_expired", cites=(COE_VALIDITY,))
     assert "COE validity" in body["message"]
     assert (ago(months=4) + relativedelta(months=3)).isoformat() in body["message"]
     assert "Certificate of Eligibility (COE) application" in body["message"]
@@ -526,7 +533,7 @@ def test_the_visa_application_after_the_coe_expired_is_refused(world, api):
 
     response = complete(api, case_id, "visa_application")
 
-    assert_refused(response, 409, "deadline_expired", cites=("shared/DOMAIN.md",))
+    assert_refused(response, 409, "deadline_expired", cites=(COE_VALIDITY,))
     assert written() == before
 
 
@@ -588,8 +595,8 @@ def test_an_agency_selecting_without_a_licence_is_flagged(world, api):
     assert flag["code"] == "unlicensed_placement"
     assert_sentence(flag["message"], flag["code"])
     assert "Ala-Too Bridge" in flag["message"]
-    assert SEED_002 in flag["source"]
-    assert "3(2)" in flag["source"]
+    assert flag["source_ref"] == f"{SEED_002} 3(2)※"
+    assert flag["source"].startswith("Procedure for accepting Kyrgyz nationals")
     row = CaseFlag.objects.get(case_id=case_id)
     assert (row.code, row.step_key, row.cleared_at) == (
         "unlicensed_placement",
@@ -617,6 +624,7 @@ def test_a_placement_licence_valid_today_avoids_the_flag(
         licence_number="13-ユ-300000",
         valid_from=today() + datetime.timedelta(days=valid_from),
         valid_until=None if valid_until is None else today() + datetime.timedelta(days=valid_until),
+        countries=["KG"],
     )
 
     case_id, body = _provide_candidates(world, api, selected=True)
@@ -729,6 +737,7 @@ def test_every_bad_field_is_reported_at_once(world, api):
         ("invalid_date", "signed_on"),
         ("invalid_choice", "contract_language"),
         ("required", "monthly_wage_jpy"),
+        ("required", "monthly_hours"),
         ("unknown_field", "extra"),
     }
     assert written() == before
@@ -807,5 +816,5 @@ def test_a_refusal_in_japanese_keeps_its_code_and_message(world, api):
     assert body["message"].strip()
     assert body["message"] != body["code"]
     assert "%(" not in body["message"]
-    assert SEED_002 in body["problems"][0]["source"]
+    assert SEED_002 in body["problems"][0]["source_ref"]
     assert written() == before

@@ -67,14 +67,3 @@ def test_catalogue_compiles_without_errors(tmp_path, language):
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr, result.stderr
     assert "fuzzy" not in result.stderr, result.stderr
-
-
-def test_sources_are_shown_by_document_title():
-    from kakehashi.core.templatetags.sources import source_title
-
-    shown = source_title("shared/seeds/002_cd9428d8ecef192e.txt 4【日本側の手続】")
-    assert "002_cd9428d8ecef192e" not in shown
-    assert shown.endswith("4【日本側の手続】")
-    assert "キルギス国籍の方々を特定技能外国人として受け入れるまでの手続の流れ" in shown
-    assert "003_" not in source_title("shared/seeds/003_86c0bb99358835bd.txt §7(4)")
-    assert source_title("DOMAIN.md §6 (verify)").endswith("§6 (verify)")

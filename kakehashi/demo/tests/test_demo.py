@@ -16,6 +16,9 @@ from kakehashi.cases.selectors import case_evaluation
 from kakehashi.people.models import Person
 from kakehashi.registries.selectors import agency_register
 
+# Also on SQLite (make test-sqlite): what differs between the two databases.
+pytestmark = pytest.mark.sqlite
+
 
 @pytest.fixture
 def demo(db):

@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 from kakehashi.access import Actor
 from kakehashi.access.policy import may_manage_offer
 from kakehashi.accounts.models import Organization
+from kakehashi.core import validation
 from kakehashi.core.errors import NotAllowed, Problem, RuleRefused
+from kakehashi.reference.citations import sourced
 
 from ..models import JobOffer, JobOfferEvent, JobOfferEventKind
 from ..selectors import job_offer_get_for_user
 
-SEED_002 = "seed 002 §2"
+SEED_002 = "isa_kg_flow 2(1)"  # the pattern via the Center
 
 
 def record_event(
@@ -63,15 +65,8 @@ def as_int(value: Any, name: str, low: int, high: int, problems: list[Problem]) 
 
 
 def as_date(value: Any, name: str, problems: list[Problem]) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        problems.append(Problem("invalid_date", _("Not a date; use YYYY-MM-DD."), field=name))
-        return None
+    """An optional date, through the one date parser (core.dates)."""
+    return validation.date_field(value, name, problems, required=False)
 
 
 def managed_offer_locked(actor: Actor, offer_id: int, refusal: str) -> JobOffer:
@@ -86,4 +81,4 @@ def managed_offer_locked(actor: Actor, offer_id: int, refusal: str) -> JobOffer:
 
 
 def not_in_state(code: str, message: str) -> RuleRefused:
-    return RuleRefused([Problem(code, message, source=SEED_002)])
+    return RuleRefused([Problem(code, message, **sourced(SEED_002))])

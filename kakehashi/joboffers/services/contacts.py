@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from kakehashi.access import Actor
 from kakehashi.access.policy import may_manage_offer
 from kakehashi.cases.models import Case
-from kakehashi.cases.services import case_create
+from kakehashi.cases.services import CarriedStep, case_create
 from kakehashi.core.errors import InvalidInput, NotAllowed, Problem, RuleRefused
+from kakehashi.people.inputs import PersonData
 from kakehashi.people.models import Person
 from kakehashi.people.services import person_create
+from kakehashi.reference.citations import sourced
 
-from ..models import CandidateContact, JobOfferEventKind, JobOfferStatus
+from ..models import CandidateContact, JobOffer, JobOfferEventKind, JobOfferStatus
 from ..selectors import contact_get_for_user
 from .common import SEED_002, as_date, managed_offer_locked, record_event, required
 
@@ -81,7 +83,7 @@ def _clean_contact(data: dict[str, Any], published_on: datetime.date) -> dict[st
                 )
                 % {"date": published_on.isoformat()},
                 field="contacted_on",
-                source=SEED_002,
+                **sourced(SEED_002),
             )
         )
     if problems:
@@ -110,7 +112,7 @@ def candidate_contact_record(
                         "Contacts can be recorded only on a published job offer: candidates "
                         "contact you after the Center publishes it."
                     ),
-                    source=SEED_002,
+                    **sourced(SEED_002),
                 )
             ]
         )
@@ -129,6 +131,73 @@ def candidate_contact_record(
     return contact
 
 
+def carried_steps(offer: JobOffer, contact: CandidateContact) -> list[CarriedStep]:
+    """What pattern 2 has already done when a candidate's contact opens a case: the
+    recruitment contract with the Center, the offer's submission and its publication by
+    the Center, and the contact itself (isa_kg_flow 2(1)–(2)). Recorded with the case, by
+    whoever did each, so that nothing is entered twice and the Center does not publish
+    again."""
+    contract = offer.recruitment_contract
+    published = offer.events.filter(kind=JobOfferEventKind.PUBLISHED).order_by("-id").first()
+    submitted = offer.events.filter(kind=JobOfferEventKind.SUBMITTED).order_by("-id").first()
+    if contract is None or published is None or submitted is None or offer.published_at is None:
+        raise RuleRefused(
+            [
+                Problem(
+                    "offer_not_published",
+                    _("Only a job offer the Center published can start a case."),
+                    **sourced(SEED_002),
+                )
+            ]
+        )
+    receiving = offer.receiving_organization
+    submitted_on = timezone.localdate(submitted.at)
+    return [
+        CarriedStep(
+            step_key="center_recruitment_contract",
+            role="receiving_organization",
+            happened_on=contract.signed_on,
+            evidence={
+                "signed_on": contract.signed_on,
+                "contract_number": contract.contract_number,
+            },
+            completed_by=contract.recorded_by,
+            organization=receiving,
+        ),
+        CarriedStep(
+            step_key="job_offer_submitted",
+            role="receiving_organization",
+            happened_on=submitted_on,
+            evidence={
+                "submitted_on": submitted_on,
+                "positions": offer.positions,
+                "job_title": offer.title,
+            },
+            completed_by=submitted.actor,
+            organization=receiving,
+        ),
+        CarriedStep(
+            step_key="job_offer_published",
+            role="sending_contact_point",
+            happened_on=timezone.localdate(offer.published_at),
+            evidence={
+                "published_on": timezone.localdate(offer.published_at),
+                "publication_reference": f"/jobs/{offer.pk}/",
+            },
+            completed_by=published.actor,
+            organization=published.organization,
+        ),
+        CarriedStep(
+            step_key="candidate_contact",
+            role="receiving_organization",
+            happened_on=contact.contacted_on,
+            evidence={"contacted_on": contact.contacted_on},
+            completed_by=contact.recorded_by,
+            organization=receiving,
+        ),
+    ]
+
+
 @dataclass
 class CaseStarted:
     contact: CandidateContact
@@ -139,7 +208,7 @@ class CaseStarted:
 
 
 def candidate_contact_start_case(
-    *, actor: Actor, offer_id: int, contact_id: int, date_of_birth: Any
+    *, actor: Actor, offer_id: int, contact_id: int, date_of_birth: datetime.date
 ) -> CaseStarted:
     """Register the candidate as a person (a national of the offer's country, living there)
     and open a pattern-2 case (via_center) for the offer's field and business category.
@@ -163,15 +232,15 @@ def candidate_contact_start_case(
             )
         person = person_create(
             actor=actor,
-            data={
-                "family_name": locked.family_name,
-                "given_names": locked.given_names,
-                "nationality": offer.country,
-                "current_country": offer.country,
-                "date_of_birth": date_of_birth,
-                "email": locked.email,
-                "phone": locked.phone,
-            },
+            data=PersonData(
+                family_name=locked.family_name,
+                given_names=locked.given_names,
+                nationality=offer.country,
+                current_country=offer.country,
+                date_of_birth=date_of_birth,
+                email=locked.email,
+                phone=locked.phone,
+            ),
         )
         result = case_create(
             actor=actor,
@@ -181,6 +250,7 @@ def candidate_contact_start_case(
             pattern="via_center",
             country=offer.country,
             receiving_organization_id=offer.receiving_organization_id,
+            carried=carried_steps(offer, locked),
         )
         locked.person, locked.case = person, result.case
         locked.save(update_fields=["person", "case"])

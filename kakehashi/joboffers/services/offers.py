@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from kakehashi.access import Actor
 from kakehashi.access.policy import acting_receiving_organization, offer_reviewer
 from kakehashi.accounts.models import Organization
-from kakehashi.core.errors import InvalidInput, NotAllowed, Problem
+from kakehashi.core.errors import InvalidInput, NotAllowed, Problem, RuleRefused
+from kakehashi.reference.citations import sourced
 from kakehashi.reference.models import BusinessCategory, Field
+from kakehashi.registries.selectors import fields_closed_on
 
 from ..models import (
     JapaneseLevel,
@@ -29,6 +31,7 @@ from ..models import (
     JobOfferStatus,
 )
 from ..selectors import job_offer_get_for_user
+from .center import require_contract
 from .common import (
     as_date,
     as_int,
@@ -212,18 +215,21 @@ def job_offer_update(*, actor: Actor, offer_id: int, data: dict[str, Any]) -> Jo
 
 @transaction.atomic
 def job_offer_submit(*, actor: Actor, offer_id: int) -> JobOffer:
-    """Submit a draft to the Center for publication (seed 002 2(1): センターに対し、求人情報
-    …を提出)."""
+    """Submit a draft to the Center for publication, under the organization's recruitment
+    contract with the Center (isa_kg_flow 2(1): センターに対し、求人情報…を提出)."""
     offer = managed_offer_locked(
         actor, offer_id, _("Only staff of the receiving organization can submit its job offer.")
     )
     if offer.status != JobOfferStatus.DRAFT:
         raise not_in_state("offer_not_draft", _("Only a draft job offer can be submitted."))
-    problems = _closing_problems(offer, timezone.localdate())
+    today = timezone.localdate()
+    contract = require_contract(offer.receiving_organization_id, offer.country, today)
+    problems = _closing_problems(offer, today)
     if problems:
         raise InvalidInput(problems)
     before = {"status": offer.status}
     offer.status = JobOfferStatus.SUBMITTED
+    offer.recruitment_contract = contract
     offer.submitted_at = timezone.now()
     offer.reviewed_at = None
     offer.reviewed_by = None
@@ -276,7 +282,8 @@ PUBLISH, REJECT = "publish", "reject"
 @transaction.atomic
 def job_offer_review(*, actor: Actor, offer_id: int, decision: str, note: str = "") -> JobOffer:
     """The Center of the offer's country publishes a submitted offer on its website, or
-    rejects it giving the reason (seed 002 2(1): 同センターのホームページで公表)."""
+    rejects it giving the reason (isa_kg_flow 2(1): 同センターのホームページで公表). An offer
+    in a field Japan does not accept today (suspended or not open) cannot be published."""
     offer = job_offer_get_for_user(actor, offer_id)
     center = offer_reviewer(actor, offer)
     if center is None:
@@ -303,9 +310,24 @@ def job_offer_review(*, actor: Actor, offer_id: int, decision: str, note: str = 
         )
     if problems:
         raise InvalidInput(problems)
-    if decision == PUBLISH and _closing_problems(offer, timezone.localdate()):
+    today = timezone.localdate()
+    if decision == PUBLISH and _closing_problems(offer, today):
         raise not_in_state(
             "offer_closed", _("The closing date of this job offer has passed; reject it instead.")
+        )
+    if decision == PUBLISH and offer.field_id in fields_closed_on(today):
+        raise RuleRefused(
+            [
+                Problem(
+                    "field_not_accepting",
+                    _(
+                        "Japan accepts no new Specified Skilled Workers in %(field)s today "
+                        "(the field is suspended or not yet open): the offer cannot be published."
+                    )
+                    % {"field": offer.field.display_name},
+                    **sourced("moc_kg §8; ssw_basic_policy 分野別運用方針"),
+                )
+            ]
         )
     now = timezone.now()
     before = {"status": offer.status}

@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from kakehashi.access import Actor
 from kakehashi.joboffers import services
-from kakehashi.joboffers.models import CandidateContact, JobOffer, JobOfferStatus
+from kakehashi.joboffers.models import (
+    CandidateContact,
+    CenterRecruitmentContract,
+    JobOffer,
+    JobOfferStatus,
+)
 from kakehashi.reference.models import BusinessCategory, Field
 
 MISSING_ID = 999_999
@@ -75,6 +80,7 @@ def make_offer(world: Any, status: str = JobOfferStatus.DRAFT, **changes: Any) -
         return offer
     if status == JobOfferStatus.WITHDRAWN:
         return services.job_offer_withdraw(actor=Actor.of(world.hana), offer_id=offer.pk)
+    sign_center_contract(world)
     services.job_offer_submit(actor=Actor.of(world.hana), offer_id=offer.pk)
     if status == JobOfferStatus.SUBMITTED:
         return JobOffer.objects.get(pk=offer.pk)
@@ -85,6 +91,18 @@ def make_offer(world: Any, status: str = JobOfferStatus.DRAFT, **changes: Any) -
         decision=decision,
         note="Wage missing overtime rate.",
     )
+
+
+def sign_center_contract(world: Any, signed_on: datetime.date | None = None) -> None:
+    """The care home's recruitment contract with the Center (isa_kg_flow 2(1)), once."""
+    if not CenterRecruitmentContract.objects.filter(
+        receiving_organization=world.care_home
+    ).exists():
+        services.recruitment_contract_record(
+            actor=Actor.of(world.hana),
+            signed_on=signed_on or today() - datetime.timedelta(days=30),
+            contract_number="CE-2026-001",
+        )
 
 
 def record_contact(world: Any, offer: JobOffer, **changes: Any) -> CandidateContact:

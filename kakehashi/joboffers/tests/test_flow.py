@@ -7,8 +7,10 @@ Once through the API with real tokens, once through the pages."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -17,6 +19,9 @@ from kakehashi.joboffers.models import CandidateContact, JobOffer, JobOfferEvent
 from kakehashi.people.models import Person
 
 from .helpers import CONTACT_FAMILY_NAME, client_for, contact_data, html, offer_data, today
+
+# Also on SQLite (make test-sqlite): what differs between the two databases.
+pytestmark = pytest.mark.sqlite
 
 
 def test_pattern_2_through_the_api(world, api_as):
@@ -28,6 +33,16 @@ def test_pattern_2_through_the_api(world, api_as):
     assert offer["status"] == "draft"
     assert offer["receiving_organization"]["name_en"] == "Shinano Care Home"
     assert public.get(f"/api/v1/public/jobs/{offer['id']}").status_code == 404
+
+    # The recruitment contract with the Center comes first (isa_kg_flow 2(1)).
+    refused = hana.post(f"/job-offers/{offer['id']}/submit", {})
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "no_recruitment_contract"
+    signed_on = (today() - datetime.timedelta(days=10)).isoformat()
+    contract = hana.post(
+        "/job-offers/recruitment-contracts", {"signed_on": signed_on, "contract_number": "CE-7"}
+    )
+    assert contract.status_code == 201, contract.json()
 
     submitted = hana.post(f"/job-offers/{offer['id']}/submit", {})
     assert submitted.status_code == 200, submitted.json()
@@ -50,7 +65,7 @@ def test_pattern_2_through_the_api(world, api_as):
     assert page.status_code == 200
     assert "Care worker, Nagaoka" in html(page)
     json_board = public.get(reverse("jobs:board_json")).json()
-    assert [o["id"] for o in json_board["offers"]] == [offer["id"]]
+    assert [o["id"] for o in json_board["items"]] == [offer["id"]]
     rows = list(
         csv.DictReader(
             io.StringIO(public.get(reverse("jobs:board_csv")).content.decode("utf-8-sig"))
@@ -86,8 +101,26 @@ def test_pattern_2_through_the_api(world, api_as):
     linked = CandidateContact.objects.get(pk=contact.json()["id"])
     assert (linked.person_id, linked.case_id) == (case.person_id, case.pk)
     assert body["contact"]["case_id"] == case.pk
-    # The case is the ordinary case API's too.
-    assert hana.get(f"/cases/{case.pk}").json()["pattern"] == "via_center"
+    # The case is the ordinary case API's too, and it carries what pattern 2 did before it:
+    # nothing is entered twice, and the Center does not publish a second time.
+    detail = hana.get(f"/cases/{case.pk}").json()
+    assert detail["pattern"] == "via_center"
+    done = {s["key"]: s["completion"] for s in detail["steps"] if s["completion"]}
+    assert list(done) == [
+        "center_recruitment_contract",
+        "job_offer_submitted",
+        "job_offer_published",
+        "candidate_contact",
+    ]
+    assert done["center_recruitment_contract"]["evidence"] == {
+        "signed_on": signed_on,
+        "contract_number": "CE-7",
+    }
+    assert done["job_offer_submitted"]["evidence"]["job_title"] == "Care worker, Nagaoka"
+    assert done["job_offer_published"]["organization"] == world.center.display_name
+    assert done["job_offer_published"]["completed_by"] == "aida"
+    assert detail["current_step"] == "employment_contract"
+    assert [a["step"] for a in detail["next_actions"]] == ["employment_contract"]
     kinds = list(
         JobOfferEvent.objects.filter(job_offer_id=offer["id"]).values_list("kind", flat=True)
     )
@@ -104,6 +137,14 @@ def test_pattern_2_through_the_pages(world):
     assert response["Location"] == reverse("joboffers:detail", args=[offer.pk])
     assert "Submit to the Center" in html(hana.get(response["Location"]))
 
+    response = hana.post(reverse("joboffers:submit", args=[offer.pk]))
+    assert response.status_code == 409  # no recruitment contract with the Center yet
+    assert "recruitment contract" in html(response)
+    response = hana.post(
+        reverse("joboffers:record_contract_with_center"),
+        {"signed_on": today().isoformat(), "contract_number": "CE-8"},
+    )
+    assert response.status_code == 302
     response = hana.post(reverse("joboffers:submit", args=[offer.pk]))
     assert response.status_code == 302
     queue = html(aida.get(reverse("joboffers:review_queue")))
@@ -141,6 +182,8 @@ def test_pattern_2_through_the_pages(world):
     assert Person.objects.get().family_name == CONTACT_FAMILY_NAME
     case_page = html(hana.get(response["Location"]))
     assert case.reference in case_page
+    assert case.current_step == "employment_contract"
+    assert case.steps.count() == 4
     detail = html(hana.get(reverse("joboffers:detail", args=[offer.pk])))
     assert reverse("cases:detail", args=[case.pk]) in detail
     assert reverse("joboffers:start_case", args=[offer.pk, recorded.pk]) not in detail

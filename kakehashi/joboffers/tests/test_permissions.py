@@ -20,7 +20,15 @@ from kakehashi.joboffers.models import CandidateContact, JobOffer, JobOfferEvent
 from kakehashi.people.models import Person
 from kakehashi.testing.factories import MembershipFactory, OrganizationFactory
 
-from .helpers import MISSING_ID, PERSONAS, contact_data, make_offer, offer_data, record_contact
+from .helpers import (
+    MISSING_ID,
+    PERSONAS,
+    contact_data,
+    make_offer,
+    offer_data,
+    record_contact,
+    sign_center_contract,
+)
 
 
 def _rows(expected: dict[str, int]) -> list[Any]:
@@ -181,6 +189,7 @@ def test_update_a_draft(world, api_as, persona, status):
 @pytest.mark.parametrize(("persona", "status"), _rows(MANAGE_DRAFT))
 def test_submit_a_draft(world, api_as, persona, status):
     offer = make_offer(world)
+    sign_center_contract(world)
     api = api_as(persona)
     before = _state()
 

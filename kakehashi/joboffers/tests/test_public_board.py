@@ -42,7 +42,7 @@ def board_ids(channel: str, client: Client | None = None, **filters: str) -> lis
     if channel == "json":
         response = client.get(reverse("jobs:board_json"), filters)
         assert response.status_code == 200, response.content
-        return [o["id"] for o in response.json()["offers"]]
+        return [o["id"] for o in response.json()["items"]]
     if channel == "csv":
         response = client.get(reverse("jobs:board_csv"), filters)
         assert response.status_code == 200, response.content
@@ -135,7 +135,7 @@ def test_no_personal_data_on_any_public_page(world):
         actor=Actor.of(world.hana),
         offer_id=offer.pk,
         contact_id=contact.pk,
-        date_of_birth="2001-05-06",
+        date_of_birth=datetime.date(2001, 5, 6),
     )
 
     public = everything_public(offer.pk)
@@ -158,7 +158,7 @@ def test_the_json_has_the_public_fields_in_both_languages(world):
     body = Client().get(reverse("jobs:board_json")).json()
 
     assert body["count"] == 1
-    data = body["offers"][0]
+    data = body["items"][0]
     assert data["url"] == f"http://testserver/jobs/{offer.pk}/"
     assert data["receiving_organization"] == {
         "id": world.care_home.pk,
@@ -280,9 +280,7 @@ def test_field_and_location_filters(world, channel):
     assert board_ids(channel, field="building_cleaning") == [cleaning.pk]
     assert board_ids(channel, location="nagaoka") == [care_nagaoka.pk]
     assert board_ids(channel, location="長岡") == [care_nagaoka.pk]
-    assert (
-        board_ids(channel, location="Niigata Nagaoka") == [care_nagaoka.pk, cleaning.pk][:1] or True
-    )
+    assert board_ids(channel, location="Niigata Nagaoka") == [care_nagaoka.pk]
     assert board_ids(channel, field="care", location="tokyo") == [care_tokyo.pk]
     assert board_ids(channel, location="Osaka") == []
 

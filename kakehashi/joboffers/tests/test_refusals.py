@@ -16,7 +16,14 @@ from kakehashi.joboffers import services
 from kakehashi.joboffers.models import CandidateContact, JobOffer, JobOfferEvent, JobOfferStatus
 from kakehashi.people.models import Person
 
-from .helpers import contact_data, make_offer, offer_data, record_contact, today
+from .helpers import (
+    contact_data,
+    make_offer,
+    offer_data,
+    record_contact,
+    sign_center_contract,
+    today,
+)
 
 
 def _problems(response: Any) -> dict[str, str]:
@@ -163,6 +170,7 @@ def test_only_a_draft_is_submitted(world, api_as, status):
 
 def test_a_draft_past_its_closing_date_is_not_submitted(world, api_as):
     offer = make_offer(world)
+    sign_center_contract(world)
     JobOffer.objects.filter(pk=offer.pk).update(closes_on=today() - datetime.timedelta(days=1))
 
     response = api_as("hana").post(f"/job-offers/{offer.pk}/submit", {})
@@ -324,33 +332,37 @@ def test_a_contact_is_started_as_a_case_once(world, api_as):
 
 @pytest.mark.parametrize(
     ("date_of_birth", "code"),
-    [("", "required"), ("2999-01-01", "date_in_future"), ("01/02/2000", "invalid_date")],
+    [
+        ("", "invalid_date"),
+        ("01/02/2000", "invalid_date"),
+        ("2999-01-01", "date_too_late"),
+        ("1890-01-01", "date_too_early"),
+        ((datetime.date.today() + datetime.timedelta(days=2)).isoformat(), "date_in_future"),
+    ],
 )
-def test_starting_a_case_needs_a_valid_date_of_birth(world, date_of_birth, code):
+def test_starting_a_case_needs_a_valid_date_of_birth(world, api_as, date_of_birth, code):
     offer = make_offer(world, "published")
     contact = record_contact(world, offer)
     before = _snapshot()
 
-    with pytest.raises(InvalidInput) as refused:
-        services.candidate_contact_start_case(
-            actor=Actor.of(world.hana),
-            offer_id=offer.pk,
-            contact_id=contact.pk,
-            date_of_birth=date_of_birth,
-        )
+    response = api_as("hana").post(
+        f"/job-offers/{offer.pk}/contacts/{contact.pk}/start-case",
+        {"date_of_birth": date_of_birth},
+    )
 
-    assert [(p.field, p.code) for p in refused.value.problems] == [("date_of_birth", code)]
+    assert response.status_code == 422, response.json()
+    assert _problems(response) == {"date_of_birth": code}
     assert _snapshot() == before
 
 
 def test_a_refused_case_registers_no_person(world, api_as, monkeypatch):
     """The person is written first; when the case is then refused (here: no KG procedure
     in force, as after the MOC ended, MOC §10), the person is rolled back with it."""
-    from kakehashi.cases import services as case_services
+    from kakehashi.procedures import registry
 
     offer = make_offer(world, "published")
     contact = record_contact(world, offer)
-    monkeypatch.setattr(case_services.registry, "definition_in_force", lambda *a: None)
+    monkeypatch.setattr(registry, "definition_in_force", lambda *a: None)
     before = _snapshot()
 
     response = api_as("hana").post(
@@ -381,7 +393,7 @@ def test_a_case_refused_by_a_rule_registers_no_person(world, monkeypatch):
             actor=Actor.of(world.hana),
             offer_id=offer.pk,
             contact_id=contact.pk,
-            date_of_birth="2000-01-02",
+            date_of_birth=datetime.date(2000, 1, 2),
         )
 
     assert _snapshot() == before

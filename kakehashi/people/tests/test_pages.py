@@ -56,7 +56,7 @@ def person_data(**changes: Any) -> dict[str, str]:
         "family_name": "TOKTOGULOV",
         "given_names": "BEKZAT",
         "native_name": "Токтогулов Бекзат",
-        "nationality": "kg",
+        "nationality": "KG",
         "date_of_birth": "1999-04-02",
         "passport_number": "AC7654321",
         "passport_expiry": "2031-05-06",
@@ -223,7 +223,11 @@ def test_register_form_has_every_field_labelled(world):
     assert "Family name (as in passport)" in page
     assert '<input type="date" name="date_of_birth"' in page
     assert '<input type="date" name="passport_expiry"' in page
-    assert "Two-letter country code" in page
+    # Countries are picked from the ISO 3166-1 list with names in the page's language.
+    assert '<select name="nationality"' in page
+    assert '<option value="KG">Kyrgyzstan</option>' in page
+    assert '<option value="KY">Cayman Islands</option>' in page
+    assert 'name="mrz"' in page
 
 
 @pytest.mark.parametrize("name", ["vic", "isao", "sato", "nobody"])
@@ -264,15 +268,17 @@ def test_register_without_a_family_name_shows_the_error_next_to_the_field(world)
 def test_register_refused_by_the_service_shows_its_problem_next_to_the_field(world):
     future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
 
-    response = client_for(world.hana).post(
-        reverse("people:new"), person_data(date_of_birth=future, nationality="K1")
-    )
+    response = client_for(world.hana).post(reverse("people:new"), person_data(date_of_birth=future))
 
     assert response.status_code == 422
     page = html(response)
     assert 'id="id_date_of_birth_error"' in page
-    assert "The date of birth cannot be in the future." in page
-    assert 'id="id_nationality_error"' in page
+    assert "The date cannot be after today" in page
+    not_a_country = client_for(world.hana).post(
+        reverse("people:new"), person_data(nationality="ZZ")
+    )
+    assert not_a_country.status_code == 422
+    assert 'id="id_nationality_error"' in html(not_a_country)
     assert not Person.objects.filter(family_name="TOKTOGULOV").exists()
 
 

@@ -243,7 +243,11 @@ DATE_FIELD = {
 }
 
 OTHER_EVIDENCE: dict[str, dict[str, Any]] = {
-    "employment_contract": {"monthly_wage_jpy": 230000, "contract_language": "ja_ky"},
+    "employment_contract": {
+        "monthly_wage_jpy": 230000,
+        "monthly_hours": 160,
+        "contract_language": "ja_ky",
+    },
     "center_recruitment_contract": {"contract_number": "CEC-2026-014"},
     "job_offer_submitted": {"positions": 3, "job_title": "Machining operator"},
     "job_offer_published": {"publication_reference": "https://migrant.kg/jobs/123"},

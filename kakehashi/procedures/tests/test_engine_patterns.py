@@ -146,6 +146,7 @@ def test_happy_path_keeps_cleaned_evidence_of_each_step(kg: Definition, ssw: Ssw
     assert by_step["employment_contract"] == {
         "signed_on": "2026-09-03",
         "monthly_wage_jpy": 230000,
+        "monthly_hours": 160,
         "contract_language": "ja_ky",
     }
     assert by_step["candidates_provided"]["selected_by_agency"] is False

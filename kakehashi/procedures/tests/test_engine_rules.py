@@ -12,15 +12,17 @@ from typing import Any
 import pytest
 
 from kakehashi.procedures.engine import (
+    check_completion,
     clean_evidence,
     due_date,
     evaluate,
 )
-from kakehashi.procedures.facts import AgencyFacts, CaseFacts, PersonFacts
+from kakehashi.procedures.facts import AgencyFacts, CaseFacts, Licence, PersonFacts
 from kakehashi.procedures.rules import certification_state_on
 from kakehashi.procedures.schema import Definition, SswRules
 
 from .builders import (
+    TODAY,
     agency,
     attempt,
     care_field,
@@ -217,7 +219,10 @@ def test_person_born_on_29_february_is_18_on_1_march_of_a_common_year(
         pytest.param((jlpt(),), id="no_skill_test"),
         pytest.param((skill(passed=False), jlpt()), id="failed"),
         pytest.param((skill("manufacturing_electronics"), jlpt()), id="other_category"),
-        pytest.param((skill(taken_on="2026-11-21"), jlpt()), id="taken_after_filing"),
+        pytest.param(
+            (skill(taken_on="2026-11-21"), jlpt()),
+            id="taken_after_filing",
+        ),
     ],
 )
 def test_coe_application_refused_without_a_passed_skill_test_for_the_category(
@@ -240,7 +245,10 @@ def test_skill_test_taken_on_the_filing_day_counts(kg: Definition, ssw: SswRules
         pytest.param((jlpt("N5"),), id="jlpt_n5"),
         pytest.param((jlpt("N4", passed=False),), id="jlpt_n4_failed"),
         pytest.param((jft("A1"),), id="jft_a1"),
-        pytest.param((jlpt("N4", taken_on="2026-11-21"),), id="jlpt_after_filing"),
+        pytest.param(
+            (jlpt("N4", taken_on="2026-11-21"),),
+            id="jlpt_after_filing",
+        ),
         pytest.param((care_japanese(),), id="care_japanese_alone"),
     ],
 )
@@ -531,11 +539,36 @@ def test_revoked_agency_shows_the_recruitment_contract_blocked_today(
 def test_candidates_provided_while_agency_suspended_is_refused(
     kg: Definition, ssw: SswRules
 ) -> None:
+    """A suspended agency records nothing (moc_kg §7(3), §7(4)): refused before its rules."""
     suspended = agency(certified(), decision("suspended", "2026-08-05"))
     case = facts("via_agency", VIA_AGENCY_START[:1], agency=suspended)
     check = attempt(kg, ssw, case, "candidates_provided", "2026-08-10")
-    assert codes(check.refusals) == ["agency_not_certified"]
+    assert codes(check.refusals) == ["agency_cannot_act"]
     assert check.refusals[0].params["state"] == "suspended"
+    assert check.refusals[0].source == "moc_kg §7(3), §7(4)"
+
+
+@pytest.mark.parametrize("action", ["suspended", "revoked"])
+def test_an_agency_that_lost_its_certification_records_no_step_of_any_case(
+    kg: Definition, ssw: SswRules, action: str
+) -> None:
+    """Issue 7: a suspended or revoked agency cannot record any further step, even one it
+    shares with the receiving organization (the visa steps); the employer still can."""
+    lost = agency(certified(), decision(action, "2026-08-05"))
+    case = facts("via_agency", VIA_AGENCY_START, agency=lost)
+    by_agency = check_completion(
+        kg, ssw, case, "visa_application", frozenset({"sending_agency"}), {"applied_on": TODAY}
+    )
+    assert codes(by_agency.refusals) == ["agency_cannot_act"]
+    by_employer = check_completion(
+        kg,
+        ssw,
+        case,
+        "visa_application",
+        frozenset({"receiving_organization"}),
+        {"applied_on": TODAY},
+    )
+    assert "agency_cannot_act" not in codes(by_employer.refusals)
 
 
 # --- Placement licence (flag, not block) -------------------------------------------------
@@ -546,24 +579,38 @@ def candidates(kg: Definition, ssw: SswRules, selected: Any, *licences: Any) -> 
     return attempt(kg, ssw, case, "candidates_provided", "2026-08-10", selected_by_agency=selected)
 
 
+def licence(starts_on: str, ends_on: str | None, *countries: str) -> Licence:
+    return Licence(period=period(starts_on, ends_on), countries=countries or ("KG",))
+
+
 def test_selection_by_an_unlicensed_agency_is_flagged_not_refused(
     kg: Definition, ssw: SswRules
 ) -> None:
     check = candidates(kg, ssw, True)
     assert check.ok is True
     assert codes(check.flags) == ["unlicensed_placement"]
-    assert check.flags[0].params == {"agency": "Ala-Too Recruitment"}
+    assert check.flags[0].params == {"agency": "Ala-Too Recruitment", "country": "KG"}
 
 
 def test_selection_by_a_licensed_agency_is_not_flagged(kg: Definition, ssw: SswRules) -> None:
-    check = candidates(kg, ssw, True, period("2026-01-01", "2026-08-10"))
+    check = candidates(kg, ssw, True, licence("2026-01-01", "2026-08-10"))
     assert check.ok
     assert check.flags == ()
 
 
 def test_licence_that_ended_before_the_selection_is_flagged(kg: Definition, ssw: SswRules) -> None:
-    check = candidates(kg, ssw, True, period("2025-01-01", "2026-08-09"))
+    check = candidates(kg, ssw, True, licence("2025-01-01", "2026-08-09"))
     assert codes(check.flags) == ["unlicensed_placement"]
+
+
+def test_a_licence_for_other_countries_does_not_cover_the_selection(
+    kg: Definition, ssw: SswRules
+) -> None:
+    """Issue 7: the placement flag reads the countries a licence covers."""
+    check = candidates(kg, ssw, True, licence("2026-01-01", None, "UZ", "VN"))
+    assert codes(check.flags) == ["unlicensed_placement"]
+    covered = candidates(kg, ssw, True, licence("2026-01-01", None, "UZ", "KG"))
+    assert covered.flags == ()
 
 
 @pytest.mark.parametrize("selected", [False, "false", None])
@@ -916,7 +963,13 @@ def test_text_longer_than_max_length_is_an_input_error(kg: Definition, ssw: SswR
 
 
 def test_all_bad_fields_are_reported_at_once(kg: Definition, ssw: SswRules) -> None:
-    check = contract(kg, ssw, signed_on="2026-13-01", monthly_wage_jpy=0, contract_language="x")
+    check = contract(
+        kg,
+        ssw,
+        signed_on="2026-13-01",
+        monthly_wage_jpy=0,
+        contract_language="x",
+    )
     assert errors(check) == [
         ("invalid_date", "signed_on"),
         ("out_of_range", "monthly_wage_jpy"),
@@ -940,14 +993,14 @@ def test_all_bad_fields_are_reported_at_once(kg: Definition, ssw: SswRules) -> N
 )
 def test_booleans_accept_form_and_json_values(kg: Definition, value: Any, expected: bool) -> None:
     raw = {"provided_on": "2026-08-10", "candidates_count": 3, "selected_by_agency": value}
-    cleaned, problems = clean_evidence(kg.step("candidates_provided"), raw)
+    cleaned, problems = clean_evidence(kg.step("candidates_provided"), raw, TODAY)
     assert problems == []
     assert cleaned["selected_by_agency"] is expected
 
 
 def test_boolean_left_out_is_false(kg: Definition) -> None:
     cleaned, problems = clean_evidence(
-        kg.step("candidates_provided"), {"provided_on": "2026-08-10", "candidates_count": 3}
+        kg.step("candidates_provided"), {"provided_on": "2026-08-10", "candidates_count": 3}, TODAY
     )
     assert problems == []
     assert cleaned["selected_by_agency"] is False
@@ -955,14 +1008,14 @@ def test_boolean_left_out_is_false(kg: Definition) -> None:
 
 def test_unrecognised_boolean_is_an_input_error(kg: Definition) -> None:
     raw = {"provided_on": "2026-08-10", "candidates_count": 3, "selected_by_agency": "maybe"}
-    _, problems = clean_evidence(kg.step("candidates_provided"), raw)
+    _, problems = clean_evidence(kg.step("candidates_provided"), raw, TODAY)
     assert [(p.code, p.field) for p in problems] == [("invalid_boolean", "selected_by_agency")]
 
 
 @pytest.mark.parametrize("value", [["on"], {"checked": True}, 1.5])
 def test_boolean_of_another_type_is_an_input_error_not_a_crash(kg: Definition, value: Any) -> None:
     raw = {"provided_on": "2026-08-10", "candidates_count": 3, "selected_by_agency": value}
-    _, problems = clean_evidence(kg.step("candidates_provided"), raw)
+    _, problems = clean_evidence(kg.step("candidates_provided"), raw, TODAY)
     assert [(p.code, p.field) for p in problems] == [("invalid_boolean", "selected_by_agency")]
 
 

@@ -87,10 +87,38 @@ def test_shipped_kg_definition_has_the_four_patterns_of_the_leaflet(kg: Definiti
     assert not kg.in_force_on(datetime.date(2023, 7, 5))
 
 
-def test_kyrgyz_side_steps_are_marked_as_partner_procedures(kg: Definition) -> None:
+def test_only_what_the_leaflet_marks_kyrgyz_side_is_the_partner_side(kg: Definition) -> None:
+    """Issue 7: only 3(3) is marked 【キルギス側の手続】; the visa steps are 5【日本側の手続】;
+    contracts between the parties are marked neither."""
     partner = {s.key for s in kg.steps if s.partner_procedure}
-    assert partner == {"job_offer_published", "center_registration"}
-    assert all(kg.step(k).side == "KG" for k in partner)
+    assert partner == {"center_registration"}
+    assert {s.key for s in kg.steps if s.side == "KG"} == {"center_registration"}
+    assert kg.step("visa_application").side == "JP"
+    assert kg.step("visa_decision").side == "JP"
+    assert {s.key for s in kg.steps if s.side is None} == {
+        "employment_contract",
+        "center_recruitment_contract",
+        "job_offer_submitted",
+        "job_offer_published",
+        "candidate_contact",
+        "agency_recruitment_contract",
+        "candidates_provided",
+    }
+    for step in kg.steps:
+        if step.side == "JP":
+            assert "日本側の手続" in step.source.section or step.key in (
+                "coe_decision",
+                "coe_sent",
+                "visa_decision",
+                "change_of_status_decision",
+            )
+
+
+def test_a_partner_procedure_on_the_japanese_side_is_reported(raw: dict[str, Any]) -> None:
+    step_of(raw, "visa_application")["partner_procedure"] = True
+    assert problems_of(raw) == [
+        f"{NAME}: step 'visa_application': a partner procedure is on side KG"
+    ]
 
 
 def test_load_definition_reads_a_single_file(kg: Definition) -> None:
@@ -118,7 +146,9 @@ def test_unknown_role_is_reported_with_file_and_step(raw: dict[str, Any]) -> Non
 
 def test_side_other_than_jp_or_the_country_is_reported(raw: dict[str, Any]) -> None:
     step_of(raw, "visa_application")["side"] = "RU"
-    assert problems_of(raw) == [f"{NAME}: step 'visa_application': side must be JP or KG, not 'RU'"]
+    assert problems_of(raw) == [
+        f"{NAME}: step 'visa_application': side must be JP, KG or empty, not 'RU'"
+    ]
 
 
 def test_side_of_the_country_itself_is_accepted(raw: dict[str, Any]) -> None:
@@ -231,7 +261,8 @@ def test_deadline_met_by_or_reopens_unknown_step_is_reported(raw: dict[str, Any]
 def test_source_document_not_in_sources_is_reported(raw: dict[str, Any]) -> None:
     step_of(raw, "coe_sent")["source"]["document"] = "seed999"
     assert problems_of(raw) == [
-        f"{NAME}: step 'coe_sent': source document 'seed999' is not listed in sources"
+        f"{NAME}: step 'coe_sent': source document 'seed999' is not in the list of "
+        "sources (reference/data/sources.yaml)"
     ]
 
 
@@ -239,14 +270,15 @@ def test_deadline_source_not_in_sources_is_reported(raw: dict[str, Any]) -> None
     step_of(raw, "coe_decision")["deadlines"][0]["source"]["document"] = "rumour"
     assert problems_of(raw) == [
         f"{NAME}: step 'coe_decision' deadline 'coe_validity': source document 'rumour' "
-        "is not listed in sources"
+        "is not in the list of sources (reference/data/sources.yaml)"
     ]
 
 
 def test_pattern_source_not_in_sources_is_reported(raw: dict[str, Any]) -> None:
     pattern_of(raw, "via_center")["source"]["document"] = "blog"
     assert problems_of(raw) == [
-        f"{NAME}: pattern 'via_center': source document 'blog' is not listed in sources"
+        f"{NAME}: pattern 'via_center': source document 'blog' is not in the list of sources "
+        "(reference/data/sources.yaml)"
     ]
 
 
@@ -343,7 +375,7 @@ def test_problems_of_one_step_and_one_pattern_are_one_line_each(raw: dict[str, A
     pattern_of(raw, "direct")["steps"].append({"step": "boarding"})
     problems = problems_of(raw)
     assert problems == [
-        f"{NAME}: step 'coe_sent': side must be JP or KG, not 'US'",
+        f"{NAME}: step 'coe_sent': side must be JP, KG or empty, not 'US'",
         f"{NAME}: pattern 'direct': step 'boarding' is not defined in steps",
     ]
 

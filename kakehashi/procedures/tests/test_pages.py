@@ -81,9 +81,11 @@ def test_detail_lists_every_pattern_with_its_steps_in_order(world, kg_page):
 def test_detail_says_who_records_each_step_and_on_which_side(kg_page):
     assert "The receiving organization" in kg_page
     assert "The sending country&#x27;s contact point (the Center)" in kg_page
-    assert "JP side" in kg_page
-    assert "KG side" in kg_page
-    assert "Kyrgyz-side procedure" in kg_page  # center_registration, partner_procedure
+    assert "Japan-side procedure" in kg_page
+    assert "Kyrgyz-side procedure" in step_item(kg_page, "via_agency", "center_registration")
+    assert "Japan-side procedure" in step_item(kg_page, "direct", "visa_application")
+    # Steps the source marks neither (contracts between the parties) show no side.
+    assert "procedure</span>" not in step_item(kg_page, "direct", "employment_contract")
     assert "Receiving organization, at the regional immigration bureau" in kg_page
 
 
@@ -131,10 +133,16 @@ def test_detail_names_the_rules_in_words_not_codes(kg_page):
         assert code not in kg_page
 
 
-def test_detail_cites_sources_and_lists_them(kg_page):
-    assert "shared/seeds/002_cd9428d8ecef192e.txt 2(1)" in kg_page
-    assert "キルギス国籍の方々を特定技能外国人として受け入れるまでの手続の流れ" in kg_page
-    assert "日キルギス 特定技能に係る協力覚書（仮訳）" in kg_page
+def test_detail_cites_sources_by_title_and_lists_them(kg_page):
+    """Sources are shown by the document's title and section, linked to the list of
+    sources; never a file name."""
+    assert "Procedure for accepting Kyrgyz nationals (Immigration Services Agency)</a> 2(1)" in (
+        kg_page
+    )
+    assert "Procedure for accepting nationals of the Kyrgyz Republic as Specified" in kg_page
+    assert 'href="/sources/#isa_kg_flow"' in kg_page
+    assert "shared/" not in kg_page
+    assert ".txt" not in kg_page
 
 
 def test_detail_in_japanese(world):

@@ -81,3 +81,20 @@ def decide(world: Any) -> Any:
         )
 
     return record
+
+
+@pytest.fixture
+def publish_reason(world: Any) -> Any:
+    """publish_reason(decision): the Center (aida) records its written consent to publish
+    the decision's reason (moc_kg §3)."""
+
+    def record(decision: Any) -> Any:
+        return registries.reason_disclosure_record(
+            actor=Actor.of(world.aida),
+            decision_id=decision.pk,
+            scope="public",
+            consented_on=decision.effective_on,
+            consent_reference="MLSM letter 12/2026",
+        )
+
+    return record

@@ -32,12 +32,17 @@ COLUMNS = {
 def registers(world: Any, decide: Any) -> Any:
     """One row in every register: a revocation (of the rogue agency, certified first), an
     improvement order, a registered support organization, a field suspension."""
-    decide(world.rogue_agency, "certified", datetime.date(2024, 2, 1), valid_until="2028-01-31")
+    decide(
+        world.rogue_agency,
+        "certified",
+        datetime.date(2024, 2, 1),
+        valid_until=datetime.date.fromisoformat("2028-01-31"),
+    )
     decide(world.rogue_agency, "revoked", datetime.date(2024, 8, 1), reason="Took deposits")
     registries.improvement_order_record(
         actor=Actor.of(world.isao),
         receiving_organization_id=world.care_home.pk,
-        issued_on="2025-03-03",
+        issued_on=datetime.date.fromisoformat("2025-03-03"),
         order_number="IO-2025-7",
         summary="Unpaid overtime",
     )
@@ -45,14 +50,14 @@ def registers(world: Any, decide: Any) -> Any:
         actor=Actor.of(world.isao),
         organization_id=world.support.pk,
         registration_number="19登-000123",
-        registered_on="2024-04-01",
-        valid_until="2029-03-31",
+        registered_on=datetime.date.fromisoformat("2024-04-01"),
+        valid_until=datetime.date.fromisoformat("2029-03-31"),
         languages="ky, ru, ja",
     )
     registries.field_suspension_record(
         actor=Actor.of(world.isao),
         field_code="care",
-        starts_on="2025-01-01",
+        starts_on=datetime.date.fromisoformat("2025-01-01"),
         reason="Shortage filled",
     )
     return world
@@ -101,7 +106,8 @@ def test_the_public_pages_do_not_show_the_signed_in_navigation(db: None) -> None
 @pytest.mark.parametrize("name", list(COLUMNS))
 def test_json_feeds_have_the_envelope_and_stable_keys(registers: Any, name: str) -> None:
     body = json_of(anonymous().get(f"/public/{name}.json"))
-    assert list(body) == ["as_of", "generated_at", "items"]
+    assert list(body) == ["generated_at", "as_of", "count", "items"]
+    assert body["count"] == len(body["items"])
     assert body["as_of"] == timezone.localdate().isoformat()
     assert datetime.datetime.fromisoformat(body["generated_at"]).tzinfo is not None
     assert body["items"], "the fixture puts a row in every register"
@@ -131,10 +137,18 @@ def test_csv_feeds_have_a_bom_a_header_and_the_json_rows(registers: Any, name: s
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(
-    world: Any, decide: Any
+    world: Any, decide: Any, publish_reason: Any
 ) -> None:
-    decide(world.rogue_agency, "certified", datetime.date(2024, 2, 1), valid_until="2028-01-31")
-    decide(world.rogue_agency, "revoked", datetime.date(2024, 8, 1), reason="=HYPERLINK(1)")
+    decide(
+        world.rogue_agency,
+        "certified",
+        datetime.date(2024, 2, 1),
+        valid_until=datetime.date.fromisoformat("2028-01-31"),
+    )
+    revoked = decide(
+        world.rogue_agency, "revoked", datetime.date(2024, 8, 1), reason="=HYPERLINK(1)"
+    )
+    publish_reason(revoked)
     rows = csv_of(anonymous().get("/public/revocations.csv"))
     assert rows[0]["reason"] == "'=HYPERLINK(1)"
     items = json_of(anonymous().get("/public/revocations.json"))["items"]
@@ -187,42 +201,38 @@ def test_signed_in_users_get_no_store_even_on_public_pages(world: Any) -> None:
 def test_an_invalid_date_is_a_400_page_naming_the_parameter(db: None, value: str) -> None:
     for page in LIST_PAGES:
         response = anonymous().get(page, {"on": value})
-        assert response.status_code == 400, page
+        assert response.status_code == 422, page
         body = text(response)
         assert "The parameter “on” must be a date written as YYYY-MM-DD" in body
         assert "Cache-Control" not in response or "max-age=60" not in response["Cache-Control"]
 
 
-def test_an_invalid_date_in_a_feed_is_a_400_naming_the_parameter(db: None) -> None:
+def test_an_invalid_date_in_a_feed_is_a_422_naming_the_parameter(db: None) -> None:
     for url in FEEDS:
         response = anonymous().get(url, {"on": "2025-1-1"})
-        assert response.status_code == 400, url
-        if url.endswith(".json"):
-            body = json_of(response)
-            assert body["code"] == "invalid_parameter"
-            assert body["problems"][0]["field"] == "on"
-            assert body["problems"][0]["code"] == "invalid_date"
-        else:
-            assert response["Content-Type"].startswith("text/plain")
-            assert "“on”" in text(response)
+        assert response.status_code == 422, url
+        body = json_of(response)  # the same error format for the JSON and the CSV feeds
+        assert body["code"] == "invalid_parameter"
+        assert body["problems"][0]["field"] == "on"
+        assert body["problems"][0]["code"] == "invalid_date"
 
 
-def test_an_invalid_date_on_an_agency_page_is_a_400(world: Any) -> None:
+def test_an_invalid_date_on_an_agency_page_is_a_422(world: Any) -> None:
     response = anonymous().get(f"/public/agencies/{world.agency.pk}/", {"on": "1 May"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "“on”" in text(response)
 
 
 def test_an_unknown_state_or_an_overlong_search_is_a_400_naming_it(db: None) -> None:
     state = anonymous().get("/public/agencies/", {"state": "approved"})
-    assert state.status_code == 400
+    assert state.status_code == 422
     assert "The parameter “state” must be one of: certified, suspended" in text(state)
     assert (
         json_of(anonymous().get("/public/agencies.json", {"state": "x"}))["problems"][0]["field"]
         == "state"
     )
     search = anonymous().get("/public/agencies.csv", {"q": "a" * 101})
-    assert search.status_code == 400
+    assert search.status_code == 422
     assert "“q”" in text(search)
 
 

@@ -59,15 +59,16 @@ def test_revoking_an_agency_changes_the_page_both_feeds_and_the_revocations(
     [revocation] = json_of(anonymous().get("/public/revocations.json"))["items"]
     assert revocation["agency_id"] == world.agency.pk
     assert revocation["revoked_on"] == today.isoformat()
-    assert revocation["reason"] == "Collected deposits from workers"
+    # The reason is the ministry's information (moc_kg §3): not published without consent.
+    assert revocation["reason"] == ""
     assert revocation["agency_url"] == f"http://testserver/public/agencies/{world.agency.pk}/"
     [row] = csv_of(anonymous().get("/public/revocations.csv"))
     assert row["agency_name_en"] == "Ala-Too Bridge"
     page = text(anonymous().get("/public/revocations/"))
     assert "Ala-Too Bridge" in page
-    assert "Collected deposits from workers" in page
+    assert "Collected deposits from workers" not in page
     history = text(anonymous().get(f"/public/agencies/{world.agency.pk}/"))
-    assert "Collected deposits from workers" in history
+    assert "Collected deposits from workers" not in history
     assert "Center for Employment of Citizens Abroad" in history
 
 
@@ -95,7 +96,13 @@ EXPECTED = [
 @pytest.fixture
 def history(world: Any, decide: Any) -> Any:
     org = agency("Issyk-Kul Workers")
-    decide(org, "certified", A, valid_until="2029-12-31", certificate_number="MLSM-2024-031")
+    decide(
+        org,
+        "certified",
+        A,
+        valid_until=datetime.date.fromisoformat("2029-12-31"),
+        certificate_number="MLSM-2024-031",
+    )
     decide(org, "suspended", B, reason="Fees charged without a breakdown")
     decide(org, "resumed", C)
     decide(org, "revoked", D, reason="Forged documents")
@@ -133,7 +140,7 @@ def test_a_certification_past_its_validity_shows_as_expired_from_the_next_day(
     world: Any, decide: Any
 ) -> None:
     org = agency("Naryn Staffing")
-    decide(org, "certified", A, valid_until="2024-12-31")
+    decide(org, "certified", A, valid_until=datetime.date.fromisoformat("2024-12-31"))
     assert agency_json(org, on="2024-12-31")["state"] == "certified"
     item = agency_json(org, on="2025-01-01")
     assert item["state"] == "expired"
@@ -145,8 +152,9 @@ def test_the_agency_page_gives_the_dated_history_up_to_the_date(history: Any) ->
     body = text(anonymous().get(f"/public/agencies/{history.pk}/"))
     for day in (A, B, C, D):
         assert f'<td data-label="Effective on">{day.isoformat()}</td>' in body
-    assert "Fees charged without a breakdown" in body
-    assert "Forged documents" in body
+    # Reasons are not published without the ministry's written consent (moc_kg §3).
+    assert "Fees charged without a breakdown" not in body
+    assert "Forged documents" not in body
     assert ">Revoked</span>" in body
     past = text(anonymous().get(f"/public/agencies/{history.pk}/", {"on": "2024-07-01"}))
     assert ">Suspended</span>" in past
@@ -154,15 +162,33 @@ def test_the_agency_page_gives_the_dated_history_up_to_the_date(history: Any) ->
     assert f'<td data-label="Effective on">{C.isoformat()}</td>' not in past
 
 
-def test_the_history_shows_reasons_only_for_refusal_suspension_and_revocation(
-    world: Any, decide: Any
+def test_a_reason_is_published_only_with_the_ministrys_written_consent(
+    world: Any, decide: Any, publish_reason: Any
 ) -> None:
+    """MOC §3: the ministry's reasons are its information. The public sees one only once
+    the ministry has recorded its written consent to publish it; a certification's own
+    notes never."""
     org = agency("Osh Connect")
-    decide(org, "certified", A, valid_until="2029-12-31", reason="internal: checked by desk 4")
-    decide(org, "suspended", B, reason="Unclear fees")
-    body = text(anonymous().get(f"/public/agencies/{org.pk}/"))
-    assert "Unclear fees" in body
-    assert "desk 4" not in body
+    decide(
+        org,
+        "certified",
+        A,
+        valid_until=datetime.date.fromisoformat("2029-12-31"),
+        reason="internal: checked by desk 4",
+    )
+    suspension = decide(org, "suspended", B, reason="Unclear fees")
+    before = text(anonymous().get(f"/public/agencies/{org.pk}/"))
+    api_before = anonymous().get(f"/api/v1/registries/agencies/{org.pk}/history").json()
+    assert "Unclear fees" not in before
+    assert [d["reason"] for d in api_before] == ["", ""]
+
+    publish_reason(suspension)
+
+    after = text(anonymous().get(f"/public/agencies/{org.pk}/"))
+    assert "Unclear fees" in after
+    assert "desk 4" not in after
+    api_after = anonymous().get(f"/api/v1/registries/agencies/{org.pk}/history").json()
+    assert [d["reason"] for d in api_after] == ["", "Unclear fees"]
 
 
 def test_revocations_are_listed_as_of_their_date(history: Any) -> None:
@@ -179,7 +205,7 @@ def test_revocations_are_listed_as_of_their_date(history: Any) -> None:
 def named(world: Any, decide: Any) -> dict[str, Any]:
     bishkek = agency("Bishkek Care Link", name_local="Бишкек Кеа Линк", name_ja="ビシケク・ケア")
     talas = agency("Talas Skills", name_local="Талас Скиллс", name_ja="タラス・スキルズ")
-    decide(talas, "certified", A, valid_until="2029-12-31")
+    decide(talas, "certified", A, valid_until=datetime.date.fromisoformat("2029-12-31"))
     decide(talas, "suspended", B, reason="Unclear fees")
     return {"bishkek": bishkek, "talas": talas, "alatoo": world.agency}
 
@@ -225,7 +251,7 @@ def test_improvement_orders_are_listed_from_their_date(world: Any) -> None:
     registries.improvement_order_record(
         actor=Actor.of(world.isao),
         receiving_organization_id=world.care_home.pk,
-        issued_on="2025-03-03",
+        issued_on=datetime.date.fromisoformat("2025-03-03"),
         order_number="IO-2025-7",
         summary="Overtime was not paid",
     )
@@ -247,8 +273,8 @@ def test_support_organizations_in_force_on_the_date(world: Any) -> None:
         actor=Actor.of(world.isao),
         organization_id=world.support.pk,
         registration_number="19登-000123",
-        registered_on="2024-04-01",
-        valid_until="2029-03-31",
+        registered_on=datetime.date.fromisoformat("2024-04-01"),
+        valid_until=datetime.date.fromisoformat("2029-03-31"),
         languages="ky, ru, ja",
     )
     [item] = json_of(anonymous().get("/public/support-organizations.json"))["items"]
@@ -270,7 +296,9 @@ def test_support_organizations_in_force_on_the_date(world: Any) -> None:
         == []
     )
     registries.support_registration_cancel(
-        actor=Actor.of(world.isao), registration_id=registration.pk, cancelled_on="2025-05-01"
+        actor=Actor.of(world.isao),
+        registration_id=registration.pk,
+        cancelled_on=datetime.date.fromisoformat("2025-05-01"),
     )
     assert json_of(anonymous().get("/public/support-organizations.json"))["items"] == []
     still = anonymous().get("/public/support-organizations.json", {"on": "2025-04-30"})
@@ -281,14 +309,14 @@ def test_field_suspensions_in_force_and_ended(world: Any) -> None:
     registries.field_suspension_record(
         actor=Actor.of(world.isao),
         field_code="care",
-        starts_on="2024-01-01",
-        ends_on="2024-06-30",
+        starts_on=datetime.date.fromisoformat("2024-01-01"),
+        ends_on=datetime.date.fromisoformat("2024-06-30"),
         reason="Shortage filled in 2024",
     )
     registries.field_suspension_record(
         actor=Actor.of(world.isao),
         field_code="construction",
-        starts_on="2025-01-01",
+        starts_on=datetime.date.fromisoformat("2025-01-01"),
         reason="Filled",
     )
     items = json_of(anonymous().get("/public/field-suspensions.json"))["items"]
@@ -307,6 +335,7 @@ def test_field_suspensions_in_force_and_ended(world: Any) -> None:
     in_force, ended = page.split("Ended suspensions")
     assert "Construction" in in_force
     assert "until further notice" in in_force
-    assert "Shortage filled in 2024" in ended
+    assert "Shortage filled in 2024" not in page  # Japan's reasons go to the contact points
+    assert "Care" in ended or "Nursing care" in ended
     then = json_of(anonymous().get("/public/field-suspensions.json", {"on": "2024-03-01"}))
     assert [(i["field_code"], i["in_force"]) for i in then["items"]] == [("care", True)]

@@ -1,5 +1,6 @@
-"""Sending agency certification (MOC §7(1)–(4), §6(1)–(2)): applications and the
-ministry's decisions, their notices, and their effect on open cases."""
+"""Sending agency certification (moc_kg §7(1)–(4), §6(1)–(2)): applications and the
+ministry's decisions, their notices, their effect on open cases, the expiry run, and the
+ministry's consent to disclose a decision's reason (moc_kg §3)."""
 
 from __future__ import annotations
 
@@ -13,26 +14,25 @@ from django.utils.translation import gettext as _
 from kakehashi.access import Actor
 from kakehashi.access.policy import agency_deciding_organization
 from kakehashi.accounts.models import Organization, OrganizationKind
-from kakehashi.cases.messages import CERTIFICATION_STATES
-from kakehashi.cases.models import Case, CaseEvent, CaseFlag, CaseStatus, EventKind
+from kakehashi.core import validation
 from kakehashi.core.errors import InvalidInput, NotAllowed, Problem, RuleRefused
 from kakehashi.procedures.facts import CertificationDecision
-from kakehashi.procedures.rules import SEED_003, certification_state_on
+from kakehashi.procedures.rules import MOC, certification_state_on
+from kakehashi.reference.citations import sourced
 
-from ..certification import (
-    AGENCY_ACTIONS,
-    ALLOWED_FROM,
-    CLEARS_FLAGS,
-    FLAGS_CASES,
-    MINISTRY_ACTIONS,
-    NEEDS_REASON,
-)
+from ..certification import AGENCY_ACTIONS, ALLOWED_FROM, MINISTRY_ACTIONS, NEEDS_REASON
+from ..effects import AgencyDecisionRecorded, agency_decision_recorded
+from ..messages import CERTIFICATION_STATES
 from ..models import (
     AgencyCertificationDecision,
     CertificationAction,
+    DisclosureScope,
     NoticeKind,
+    ReasonDisclosure,
 )
-from .common import notify, parse_date
+from .common import notify
+
+MAX_REASON = 2000
 
 
 def agency_state_on(
@@ -50,53 +50,43 @@ def agency_state_on(
     return certification_state_on(facts, day)
 
 
-def _flag_cases(
-    agency: Organization, decision: AgencyCertificationDecision, actor: Actor, org: Organization
-) -> int:
-    """Flag every open case that names the agency (receiving organization and city see it)."""
-    code = FLAGS_CASES[decision.action]
-    params = {
-        "agency": agency.name_en,
-        "date": decision.effective_on.isoformat(),
-        "reason": decision.reason,
-    }
-    source = f"{SEED_003} §7(4)" if decision.action == "revoked" else f"{SEED_003} §7(3)"
-    cases = list(
-        Case.objects.filter(sending_agency=agency, status=CaseStatus.OPEN).select_for_update(
-            of=("self",)
+def _deciding_organization(actor: Actor, agency: Organization, action: str) -> Organization:
+    if action in AGENCY_ACTIONS:
+        return actor.require_for(
+            agency.pk, _("Only the agency itself can apply for certification.")
         )
-    )
-    for case in cases:
-        CaseFlag.objects.create(case=case, code=code, params=params, source=source)
-        CaseEvent.objects.create(
-            case=case,
-            kind=EventKind.FLAG_RAISED,
-            actor=actor.user,
-            organization=org,
-            after={"flag": code, **params, "source": source},
+    deciding = agency_deciding_organization(actor, agency)
+    if deciding is None:
+        raise NotAllowed(
+            _("Only the sending country's ministry decides on an agency's certification.")
         )
-    return len(cases)
+    return deciding
 
 
-def _clear_flags(agency: Organization, actor: Actor, org: Organization) -> int:
-    flags = list(
-        CaseFlag.objects.filter(
-            case__sending_agency=agency, code__in=FLAGS_CASES.values(), cleared_at__isnull=True
-        ).select_related("case")
-    )
-    now = timezone.now()
-    for flag in flags:
-        flag.cleared_at = now
-        flag.save(update_fields=["cleared_at"])
-        CaseEvent.objects.create(
-            case=flag.case,
-            kind=EventKind.FLAG_CLEARED,
-            actor=actor.user,
-            organization=org,
-            before={"flag": flag.code},
-            after={"flag": flag.code, "cleared": True},
+def _decision_problems(
+    action: str,
+    effective: datetime.date | None,
+    until: datetime.date | None,
+    reason: str,
+    today: datetime.date,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    validation.not_in_future(effective, "effective_on", problems, today)
+    validation.period(effective, until, "valid_until", problems)
+    if action == "certified" and until is None:
+        problems.append(Problem("required", _("This field is required."), field="valid_until"))
+    if action in NEEDS_REASON and not reason:
+        problems.append(
+            Problem(
+                "required",
+                _(
+                    "Give the reason. It is shared with Japan's contact point only, unless "
+                    "you record written consent to disclose it."
+                ),
+                field="reason",
+            )
         )
-    return len(flags)
+    return problems
 
 
 @transaction.atomic
@@ -105,8 +95,8 @@ def agency_decision_record(
     actor: Actor,
     agency_id: int,
     action: str,
-    effective_on: Any = None,
-    valid_until: Any = None,
+    effective_on: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
     certificate_number: str = "",
     reason: str = "",
     destination_country: str = "JP",
@@ -115,9 +105,8 @@ def agency_decision_record(
     country's ministry, i.e. its contact point): certify with a validity period, refuse,
     suspend, resume, revoke with a reason, or record expiry. The state must allow the
     action; decisions are recorded in date order and never in the future. Japan's contact
-    point is notified (MOC §7(2), §7(4)); open cases with the agency are flagged or cleared."""
-    problems: list[Problem] = []
-    # Lock the agency: two decisions on one agency are recorded one after the other.
+    point is notified (moc_kg §7(2), §7(4)); open cases with the agency are flagged or
+    cleared (registries/effects.py), all in this transaction, with the agency row locked."""
     agency = (
         Organization.objects.select_for_update()
         .filter(pk=agency_id, kind=OrganizationKind.SENDING_AGENCY)
@@ -130,48 +119,22 @@ def agency_decision_record(
             [
                 Problem(
                     "invalid_choice",
-                    _("Unknown action: %(action)s.") % {"action": action},
+                    _("Unknown decision: %(action)s.") % {"action": action[:40]},
                     field="action",
                 )
             ]
         )
-    if action in AGENCY_ACTIONS:
-        org = actor.require_for(agency.pk, _("Only the agency itself can apply for certification."))
-    else:
-        deciding = agency_deciding_organization(actor, agency)
-        if deciding is None:
-            raise NotAllowed(
-                _("Only the sending country's ministry decides on an agency's certification.")
-            )
-        org = deciding
+    org = _deciding_organization(actor, agency, action)
+    problems: list[Problem] = []
     today = timezone.localdate()
-    effective = parse_date(effective_on or today, "effective_on", problems)
-    until = parse_date(valid_until, "valid_until", problems, required=action == "certified")
-    if effective and effective > today:
-        problems.append(
-            Problem(
-                "date_in_future",
-                _("A decision cannot take effect after today."),
-                field="effective_on",
-            )
-        )
-    if effective and until and until <= effective:
-        problems.append(
-            Problem(
-                "before_start", _("The validity must end after it starts."), field="valid_until"
-            )
-        )
-    if action in NEEDS_REASON and not reason.strip():
-        problems.append(
-            Problem(
-                "required",
-                _("Give the reason; it is recorded and, for a revocation, published."),
-                field="reason",
-            )
-        )
+    effective = effective_on or today
+    reason = validation.text_field(reason, "reason", problems, max_length=MAX_REASON)
+    number = validation.text_field(
+        certificate_number, "certificate_number", problems, max_length=60
+    )
+    problems += _decision_problems(action, effective, valid_until, reason, today)
     if problems:
         raise InvalidInput(problems)
-    assert effective is not None
     last = (
         AgencyCertificationDecision.objects.filter(
             agency=agency, destination_country=destination_country
@@ -205,7 +168,7 @@ def agency_decision_record(
                         "state": str(CERTIFICATION_STATES.get(state, state)),
                         "action": str(CertificationAction(action).label),
                     },
-                    source=f"{SEED_003} §7(1), §7(4)",
+                    **sourced(f"{MOC} §7(1), §7(4)"),
                 )
             ]
         )
@@ -214,51 +177,105 @@ def agency_decision_record(
         destination_country=destination_country,
         action=action,
         effective_on=effective,
-        valid_until=until,
-        certificate_number=certificate_number.strip(),
-        reason=reason.strip(),
+        valid_until=valid_until,
+        certificate_number=number,
+        reason=reason,
         recorded_by=actor.user,
         recorded_by_organization=org,
     )
-    if action in FLAGS_CASES:
-        _flag_cases(agency, decision, actor, org)
-    elif action in CLEARS_FLAGS:
-        _clear_flags(agency, actor, org)
+    agency_decision_recorded(
+        AgencyDecisionRecorded(agency=agency, decision=decision, actor=actor, organization=org)
+    )
     if action in MINISTRY_ACTIONS:
         notify(
             NoticeKind.AGENCY_DECISION,
             org,
-            OrganizationKind.JP_CONTACT_POINT,
-            f"{agency.name_en}: {action} ({effective.isoformat()})",
+            [agency.country],
             {
                 "agency_id": agency.pk,
                 "agency": agency.name_en,
                 "action": action,
                 "effective_on": effective.isoformat(),
-                "valid_until": until.isoformat() if until else None,
+                "valid_until": valid_until.isoformat() if valid_until else None,
                 "reason": decision.reason,
                 "decision_id": decision.pk,
             },
-            f"{SEED_003} §7(2), §7(4), §6(1)–(2)",
+            f"{MOC} §7(2), §7(4), §6(1)–(2)",
         )
     return decision
 
 
 def agency_expiries_record(
-    *, actor: Actor, today: datetime.date | None = None
+    *, today: datetime.date | None = None
 ) -> list[AgencyCertificationDecision]:
-    """Record the expiry of every certification whose validity has ended (run daily)."""
+    """Record the expiry of every certification whose validity has ended, for the ministry
+    of the agency's country (run daily by the task worker; running it twice records
+    nothing twice). Each expiry notifies Japan and flags the agency's open cases."""
     today = today or timezone.localdate()
     recorded = []
     for agency in Organization.objects.filter(kind=OrganizationKind.SENDING_AGENCY):
         state, decision = agency_state_on(agency, today)
-        if state == "expired" and decision is not None and decision.action != "expired":
-            recorded.append(
-                agency_decision_record(
-                    actor=actor,
-                    agency_id=agency.pk,
-                    action="expired",
-                    effective_on=decision.valid_until + datetime.timedelta(days=1),
-                )
+        if state != "expired" or decision is None or decision.action == "expired":
+            continue
+        ministry = (
+            Organization.objects.filter(
+                kind=OrganizationKind.SENDING_CONTACT_POINT, country=agency.country
             )
+            .order_by("id")
+            .first()
+        )
+        if ministry is None:
+            continue
+        recorded.append(
+            agency_decision_record(
+                actor=Actor.for_system(ministry),
+                agency_id=agency.pk,
+                action="expired",
+                effective_on=decision.valid_until + datetime.timedelta(days=1),
+            )
+        )
     return recorded
+
+
+@transaction.atomic
+def reason_disclosure_record(
+    *,
+    actor: Actor,
+    decision_id: int,
+    scope: str,
+    consented_on: datetime.date,
+    consent_reference: str,
+) -> ReasonDisclosure:
+    """The ministry that made a decision records its written consent to disclose the
+    reason to the parties of the cases it concerns, or to the public (moc_kg §3)."""
+    decision = (
+        AgencyCertificationDecision.objects.select_related("agency")
+        .filter(pk=decision_id, action__in=NEEDS_REASON)
+        .first()
+    )
+    if decision is None:
+        raise InvalidInput(
+            [Problem("not_found", _("No such decision with a reason."), field="decision_id")]
+        )
+    org = agency_deciding_organization(actor, decision.agency)
+    if org is None:
+        raise NotAllowed(_("Only the ministry that decided can consent to disclose its reason."))
+    problems: list[Problem] = []
+    if scope not in DisclosureScope.values:
+        problems.append(
+            Problem("invalid_choice", _("Choose who may read the reason."), field="scope")
+        )
+    validation.not_in_future(consented_on, "consented_on", problems, timezone.localdate())
+    reference = validation.text_field(
+        consent_reference, "consent_reference", problems, required=True, max_length=100
+    )
+    if problems:
+        raise InvalidInput(problems)
+    return ReasonDisclosure.objects.create(
+        decision=decision,
+        scope=scope,
+        consented_on=consented_on,
+        consent_reference=reference,
+        recorded_by=actor.required_user,
+        recorded_by_organization=org,
+    )

@@ -1,8 +1,9 @@
-"""Helpers of the registry services: who acts, dates, notices to the other contact point."""
+"""What the registry services share: notices to the other contact point, Japan's contact
+point as the actor, and acknowledging a notice."""
 
 from __future__ import annotations
 
-import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -11,54 +12,52 @@ from django.utils.translation import gettext as _
 
 from kakehashi.access import Actor
 from kakehashi.access.policy import japan_contact_point
-from kakehashi.accounts.models import Organization
-from kakehashi.core.errors import NotAllowed, NotFound, Problem
+from kakehashi.accounts.models import Organization, OrganizationKind
+from kakehashi.core.errors import NotAllowed, NotFound
+from kakehashi.procedures import registry
 
 from ..models import Notice
 
 
-def parse_date(
-    value: Any, name: str, problems: list[Problem], required: bool = True
-) -> datetime.date | None:
-    if value in (None, ""):
-        if required:
-            problems.append(Problem("required", _("This field is required."), field=name))
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        problems.append(Problem("invalid_date", _("Not a date; use YYYY-MM-DD."), field=name))
-        return None
+def partner_countries() -> list[str]:
+    """The countries Japan has an MOC with here: those with a procedure definition."""
+    return registry.countries()
 
 
 def notify(
     kind: str,
     sender: Organization,
-    to_kind: str,
-    subject: str,
+    countries: Iterable[str],
     payload: dict[str, Any],
     source: str,
-    country: str | None = None,
 ) -> list[Notice]:
-    recipients = Organization.objects.filter(kind=to_kind)
-    if country:
-        recipients = recipients.filter(country=country)
+    """Tell the other side: Japan's contact point when the sender is a partner's contact
+    point; else the contact point of each partner country concerned, and nobody else
+    (moc_kg §3: what is shared under one country's MOC is not another country's)."""
+    concerned = sorted(set(countries) & set(partner_countries()))
+    if sender.kind == OrganizationKind.SENDING_CONTACT_POINT:
+        recipients = [
+            (sender.country, org)
+            for org in Organization.objects.filter(kind=OrganizationKind.JP_CONTACT_POINT)
+        ]
+    else:
+        recipients = [
+            (org.country, org)
+            for org in Organization.objects.filter(
+                kind=OrganizationKind.SENDING_CONTACT_POINT, country__in=concerned
+            ).order_by("country", "id")
+        ]
     return [
         Notice.objects.create(
             kind=kind,
+            country=country,
             from_organization=sender,
             to_organization=org,
-            subject=subject,
             payload=payload,
             source=source,
         )
-        for org in recipients
+        for country, org in recipients
     ]
-
-
-# --- Sending agency certification (MOC §7(1)–(4), §6(1)–(2)) ----------------------------
 
 
 def jp_contact_point(actor: Actor) -> Organization:
@@ -81,6 +80,6 @@ def notice_acknowledge(*, actor: Actor, notice_id: int) -> Notice:
         raise NotFound("notice")
     if notice.acknowledged_at is None:
         notice.acknowledged_at = timezone.now()
-        notice.acknowledged_by = actor.user
+        notice.acknowledged_by = actor.required_user
         notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
     return notice

@@ -63,9 +63,15 @@ def test_revoking_through_the_api_changes_the_register_and_flags_open_cases_at_o
     )
     detail = api_as("hana").get(f"/cases/{case.pk}").json()
     assert [f["code"] for f in detail["flags"]] == ["agency_revoked"]
-    assert "deposits" in detail["flags"][0]["message"]
-    notices = api_as("isao").get("/registries/notices").json()
-    assert [n["payload"]["action"] for n in notices] == ["revoked"]
+    assert "deposits" not in detail["flags"][0]["message"]  # the ministry's reason (§3)
+    assert "deposits" in api_as("isao").get(f"/cases/{case.pk}").json()["flags"][0]["message"]
+    isao = api_as("isao")
+    isao.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    notices = isao.get("/registries/notices").json()
+    assert [n["kind"] for n in notices] == ["agency_decision"]
+    assert notices[0]["title"] == f"{world.agency.name_en}: Revoked"
+    assert "revoked the certification" in notices[0]["body"]
+    assert "Collected deposits from candidates" in notices[0]["body"]
 
 
 @pytest.mark.parametrize("persona", ["isao", "hana", "mayu", "bakyt", "sato"])
@@ -105,6 +111,14 @@ def test_a_revocation_without_reason_names_the_field(world, api_as):
 
 
 def test_japan_records_an_improvement_order_and_the_center_is_notified(world, api_as):
+    person = PersonFactory(created_by_organization=world.osaka_metal)
+    case_services.case_create(
+        actor=Actor.of(world.oscar),
+        person_id=person.pk,
+        field_code="care",
+        category_code="care",
+        pattern="direct",
+    )
     response = api_as("isao").post(
         "/registries/improvement-orders",
         {
@@ -116,8 +130,12 @@ def test_japan_records_an_improvement_order_and_the_center_is_notified(world, ap
     assert response.status_code == 201, response.json()
     public = Client().get("/api/v1/registries/improvement-orders").json()
     assert [o["receiving_organization"] for o in public] == ["Osaka Metal"]
-    notice = api_as("aida").get("/registries/notices").json()[0]
+    aida = api_as("aida")
+    aida.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    notice = aida.get("/registries/notices").json()[0]
     assert notice["kind"] == "improvement_order"
+    assert notice["country"] == "KG"
+    assert notice["body"].startswith("Japan issued an improvement order to Osaka Metal on")
     acknowledged = api_as("aida").post(f"/registries/notices/{notice['id']}/acknowledge", {})
     assert acknowledged.status_code == 200
     assert acknowledged.json()["acknowledged_at"] is not None

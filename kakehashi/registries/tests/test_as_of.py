@@ -243,13 +243,14 @@ def test_placement_licences_in_force_on_a_date(world: Any, offset: int, listed: 
         licence_number="L-OLD",
         valid_from=day(-100),
         valid_until=day(-1),
+        countries=["KG"],
     )
     services.placement_licence_record(
         actor=Actor.of(world.isao),
         holder_id=world.rogue_agency.pk,
         licence_number="L-NEW",
         valid_from=day(-50),
-        countries="kg, vn",
+        countries=["kg", "vn"],
     )
     numbers = sorted(lic.licence_number for lic in selectors.placement_licences(day(offset)))
     assert numbers == listed

@@ -108,14 +108,17 @@ def test_decisions_default_to_today(world: Any) -> None:
     assert decision.effective_on == today()
 
 
-def test_dates_given_as_iso_strings_are_accepted(world: Any) -> None:
-    decision = services.agency_decision_record(
-        actor=Actor.of(world.aida),
-        agency_id=world.rogue_agency.pk,
-        action="certified",
-        effective_on=day(-3).isoformat(),
-        valid_until=day(100).isoformat(),
+def test_dates_given_as_iso_strings_are_accepted(world: Any, api_as: Any) -> None:
+    response = api_as("aida").post(
+        f"/registries/agencies/{world.rogue_agency.pk}/decisions",
+        {
+            "action": "certified",
+            "effective_on": day(-3).isoformat(),
+            "valid_until": day(100).isoformat(),
+        },
     )
+    assert response.status_code == 201, response.json()
+    decision = AgencyCertificationDecision.objects.get(pk=response.json()["id"])
     assert (decision.effective_on, decision.valid_until) == (day(-3), day(100))
 
 
@@ -146,20 +149,22 @@ def test_agency_expiries_record_records_the_expiry_the_day_after_valid_until(
     decide(world.aida, rogue, "certified", day(-30), valid_until=day(-1))
     before = Notice.objects.count()
 
-    recorded = services.agency_expiries_record(actor=Actor.of(world.aida))
+    recorded = services.agency_expiries_record()
 
     assert [(d.agency, d.action, d.effective_on) for d in recorded] == [(rogue, "expired", today())]
+    # Recorded for the ministry of the agency's country, by the scheduled run (no user).
+    assert (recorded[0].recorded_by, recorded[0].recorded_by_organization) == (None, world.center)
     assert state_of(rogue) == "expired"
     assert Notice.objects.count() == before + 1
-    # Run again the next day: nothing left to record; world.agency (until 2099) untouched.
-    assert services.agency_expiries_record(actor=Actor.of(world.aida)) == []
+    # Run again: nothing left to record; world.agency (until 2099) untouched.
+    assert services.agency_expiries_record() == []
     assert state_of(world.agency) == "certified"
 
 
 def test_agency_expiries_record_leaves_valid_certifications_alone(world: Any) -> None:
     decide(world.aida, world.rogue_agency, "certified", day(-30), valid_until=day(1))
     before = counts()
-    assert services.agency_expiries_record(actor=Actor.of(world.aida)) == []
+    assert services.agency_expiries_record() == []
     assert counts() == before
 
 
@@ -339,17 +344,14 @@ def test_an_organization_that_is_not_a_sending_agency_cannot_be_certified(world:
     assert counts() == before
 
 
-def test_a_date_that_is_not_a_date_is_invalid(world: Any) -> None:
+def test_a_date_that_is_not_a_date_is_invalid(world: Any, api_as: Any) -> None:
     before = counts()
-    with pytest.raises(InvalidInput) as invalid:
-        services.agency_decision_record(
-            actor=Actor.of(world.aida),
-            agency_id=world.rogue_agency.pk,
-            action="certified",
-            effective_on="23/11/2026",
-            valid_until="2030-02-30",
-        )
-    assert fields_of(invalid.value) == {
+    response = api_as("aida").post(
+        f"/registries/agencies/{world.rogue_agency.pk}/decisions",
+        {"action": "certified", "effective_on": "23/11/2026", "valid_until": "2030-02-30"},
+    )
+    assert response.status_code == 422
+    assert {p["field"]: p["code"] for p in response.json()["problems"]} == {
         "effective_on": "invalid_date",
         "valid_until": "invalid_date",
     }

@@ -25,6 +25,9 @@ from kakehashi.registries.models import AgencyCertificationDecision, Notice
 
 from .helpers import member, open_case
 
+# Also on SQLite (make test-sqlite): what differs between the two databases.
+pytestmark = pytest.mark.sqlite
+
 ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 

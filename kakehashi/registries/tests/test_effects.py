@@ -11,19 +11,27 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from typing import Any
 
 import pytest
 from django.db import DatabaseError
 
 from kakehashi.access import Actor
+from kakehashi.accounts.models import OrganizationKind
 from kakehashi.cases import presenters
 from kakehashi.cases import services as case_services
 from kakehashi.cases.models import Case, CaseEvent, CaseFlag, CaseStatus
 from kakehashi.cases.tests.helpers import evidence_for
 from kakehashi.core.errors import RuleRefused
 from kakehashi.registries import selectors, services
-from kakehashi.registries.models import AgencyCertificationDecision, Notice, NoticeKind
+from kakehashi.registries.models import (
+    AgencyCertificationDecision,
+    Notice,
+    NoticeKind,
+    ReasonDisclosure,
+)
+from kakehashi.testing.factories import OrganizationFactory
 
 from .helpers import (
     complete,
@@ -106,12 +114,14 @@ def test_revoking_flags_every_open_case_with_the_agency_and_no_other(
     for name in FLAGGED:
         [flag] = open_flags(cases[name])
         assert flag.code == "agency_revoked", name
+        revocation = AgencyCertificationDecision.objects.get(action="revoked")
+        # The ministry's reason stays with the decision (moc_kg §3), not in the case.
         assert flag.params == {
             "agency": "Ala-Too Bridge",
             "date": today().isoformat(),
-            "reason": REASON,
+            "decision": revocation.pk,
         }
-        assert "§7(4)" in flag.source
+        assert flag.source == "moc_kg §7(4)"
         [event] = events(cases[name], "flag_raised")
         assert event.after["flag"] == "agency_revoked"
         assert (event.actor, event.organization) == (world.aida, world.center)
@@ -177,8 +187,15 @@ def test_an_application_records_no_flag_and_no_notice(world: Any) -> None:
 # --- What the parties see -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["hana", "mayu", "bakyt", "isao", "aida"])
-def test_the_case_detail_shows_the_revocation_in_words(world: Any, api_as: Any, who: str) -> None:
+@pytest.mark.parametrize(
+    ("who", "sees_reason"),
+    [("hana", False), ("mayu", False), ("bakyt", False), ("isao", True), ("aida", True)],
+)
+def test_the_case_detail_shows_the_revocation_in_words_and_the_reason_to_the_contact_points(
+    world: Any, api_as: Any, who: str, sees_reason: bool
+) -> None:
+    """MOC §3: the employer, the city and the agency read what the revocation means for the
+    case and what to do; only the two contact points read the ministry's reason."""
     case = open_case(world, "via_agency", world.agency)
     decide(world.aida, world.agency, "revoked", reason=REASON)
 
@@ -187,15 +204,51 @@ def test_the_case_detail_shows_the_revocation_in_words(world: Any, api_as: Any, 
     response = client.get(f"/cases/{case.pk}")
 
     assert response.status_code == 200, response.json()
-    [flag] = response.json()["flags"]
+    body = response.json()
+    [flag] = body["flags"]
     assert flag["code"] == "agency_revoked"
     message = flag["message"]
     assert message.startswith(
-        f"The ministry revoked the certification of Ala-Too Bridge on {today().isoformat()} "
-        f"(reason: {REASON})."
+        f"The ministry revoked the certification of Ala-Too Bridge on {today().isoformat()}. "
     )
+    assert "new case" in message  # what to do next
+    assert (REASON in message) is sees_reason
+    assert (REASON in json.dumps(body, ensure_ascii=False)) is sees_reason  # history too
     assert "%(" not in message
-    assert "§7(4)" in flag["source"]
+    assert flag["source_ref"] == "moc_kg §7(4)"
+    assert "Memorandum of Cooperation" in flag["source"]
+
+
+@pytest.mark.parametrize("scope", ["parties", "public"])
+def test_with_the_ministrys_written_consent_the_parties_read_the_reason(
+    world: Any, api_as: Any, scope: str
+) -> None:
+    case = open_case(world, "via_agency", world.agency)
+    revocation = decide(world.aida, world.agency, "revoked", reason=REASON)
+    hana = api_as("hana")
+    assert REASON not in json.dumps(hana.get(f"/cases/{case.pk}").json())
+
+    response = api_as("aida").post(
+        f"/registries/decisions/{revocation.pk}/disclosures",
+        {"scope": scope, "consented_on": today().isoformat(), "consent_reference": "Letter 7"},
+    )
+    assert response.status_code == 201, response.json()
+
+    [flag] = hana.get(f"/cases/{case.pk}").json()["flags"]
+    assert REASON in flag["message"]
+
+
+@pytest.mark.parametrize("who", ["hana", "bakyt", "isao", "mayu"])
+def test_only_the_deciding_ministry_records_consent_to_disclose(
+    world: Any, api_as: Any, who: str
+) -> None:
+    revocation = decide(world.aida, world.agency, "revoked", reason=REASON)
+    response = api_as(who).post(
+        f"/registries/decisions/{revocation.pk}/disclosures",
+        {"scope": "public", "consented_on": today().isoformat(), "consent_reference": "x"},
+    )
+    assert response.status_code == 403
+    assert not ReasonDisclosure.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["hana", "mayu"])
@@ -211,7 +264,7 @@ def test_the_presenter_renders_the_flag_in_japanese_without_placeholders(
     [flag] = detail["flags"]
     assert flag["code"] == "agency_suspended"
     assert "Ala-Too Bridge" in flag["message"]
-    assert "調査中" in flag["message"]
+    assert "調査中" not in flag["message"]  # the ministry's reason (moc_kg §3)
     assert "%(" not in flag["message"]
     assert flag["message"] != "agency_suspended"
 
@@ -262,8 +315,35 @@ def test_agency_steps_of_an_open_case_are_refused_after_revocation(world: Any) -
             step_key="candidates_provided",
             evidence=evidence_for("candidates_provided"),
         )
-    assert "agency_not_certified" in [p.code for p in refused.value.problems]
+    assert [p.code for p in refused.value.problems] == ["agency_cannot_act"]
     assert not case.steps.filter(step_key="candidates_provided").exists()
+
+
+@pytest.mark.parametrize("action", ["suspended", "revoked"])
+def test_a_suspended_or_revoked_agency_records_no_step_on_any_case(world: Any, action: str) -> None:
+    """Issue 7: not even a step it shares with the employer (the visa application), on a
+    case far along; the employer can still record it."""
+    case = walk_until(world, open_case(world, "via_agency", world.agency), "visa_application")
+    decide(world.aida, world.agency, action, reason=REASON)
+    before = counts()
+
+    with pytest.raises(RuleRefused) as refused:
+        case_services.case_complete_step(
+            actor=Actor.of(world.bakyt),
+            case_id=case.pk,
+            step_key="visa_application",
+            evidence=evidence_for("visa_application"),
+        )
+
+    assert [p.code for p in refused.value.problems] == ["agency_cannot_act"]
+    assert refused.value.problems[0].source_ref == "moc_kg §7(3), §7(4)"
+    assert counts() == before
+    case_services.case_complete_step(
+        actor=Actor.of(world.hana),
+        case_id=case.pk,
+        step_key="visa_application",
+        evidence=evidence_for("visa_application"),
+    )
 
 
 def test_a_recertified_agency_can_be_named_on_new_cases_again(world: Any) -> None:
@@ -368,14 +448,23 @@ def test_japan_receives_a_notice_for_each_ministry_decision_and_none_for_applica
         revoked.payload["decision_id"]
         == AgencyCertificationDecision.objects.get(action="revoked").pk
     )
-    assert "revoked" in revoked.subject
+    assert revoked.country == "KG"
     # isao reads them; the Center's own inbox does not hold them.
     assert set(selectors.notices_for(Actor.of(world.isao))) == set(notices)
     assert list(selectors.notices_for(Actor.of(world.aida))) == []
     assert list(selectors.notices_for(Actor.of(world.hana))) == []
 
 
+def uzbek_center() -> Any:
+    """The contact point of a sending country Kakehashi has no procedure (no MOC) for."""
+    return OrganizationFactory(
+        kind=OrganizationKind.SENDING_CONTACT_POINT, country="UZ", name_en="Uzbek Agency"
+    )
+
+
 def test_an_improvement_order_is_notified_to_the_center(world: Any) -> None:
+    uzbek = uzbek_center()
+    open_case(world, "direct")  # the care home receives a Kyrgyz national
     order = services.improvement_order_record(
         actor=Actor.of(world.isao),
         receiving_organization_id=world.care_home.pk,
@@ -389,16 +478,34 @@ def test_an_improvement_order_is_notified_to_the_center(world: Any) -> None:
     assert notice.payload == {
         "order_id": order.pk,
         "receiving_organization": "Shinano Care Home",
+        "receiving_organization_ja": "信濃ケアホーム",
         "issued_on": day(-2).isoformat(),
         "summary": "Unpaid overtime; ordered to pay and report",
     }
-    assert "§6(3)" in notice.source
+    assert (notice.country, notice.source) == ("KG", "moc_kg §6(3)")
     assert list(selectors.notices_for(Actor.of(world.isao))) == []
+    assert not Notice.objects.filter(to_organization=uzbek).exists()
     assert list(selectors.improvement_orders(today())) == [order]
     assert list(selectors.improvement_orders(day(-3))) == []
 
 
+def test_an_improvement_order_goes_only_to_the_countries_of_the_workers_there(
+    world: Any,
+) -> None:
+    """Issue 7 (moc_kg §3, §6(3)): an order to an employer with no Kyrgyz national is not
+    Kyrgyzstan's business; it goes to no contact point."""
+    uzbek_center()
+    services.improvement_order_record(
+        actor=Actor.of(world.isao),
+        receiving_organization_id=world.osaka_metal.pk,
+        issued_on=day(-1),
+        summary="Late notifications",
+    )
+    assert not Notice.objects.exists()
+
+
 def test_support_list_changes_are_notified_to_the_center(world: Any) -> None:
+    uzbek = uzbek_center()
     registration = services.support_registration_record(
         actor=Actor.of(world.isao),
         organization_id=world.support.pk,
@@ -416,10 +523,12 @@ def test_support_list_changes_are_notified_to_the_center(world: Any) -> None:
         assert notice.payload["registration_number"] == "19登-000999"
         assert notice.payload["organization"] == "Niigata Support"
         assert (notice.from_organization, notice.to_organization) == (world.isa, world.center)
+    assert not Notice.objects.filter(to_organization=uzbek).exists()
 
 
 def test_a_field_suspension_is_notified_to_the_center(world: Any) -> None:
-    services.field_suspension_record(
+    uzbek = uzbek_center()
+    suspension = services.field_suspension_record(
         actor=Actor.of(world.isao),
         field_code="care",
         starts_on=day(0),
@@ -429,12 +538,14 @@ def test_a_field_suspension_is_notified_to_the_center(world: Any) -> None:
     [notice] = selectors.notices_for(Actor.of(world.aida))
     assert notice.kind == NoticeKind.FIELD_SUSPENSION
     assert notice.payload == {
+        "suspension_id": suspension.pk,
         "field": "care",
         "starts_on": today().isoformat(),
         "ends_on": day(90).isoformat(),
         "reason": "Shortage filled",
     }
-    assert "§8" in notice.source
+    assert notice.source == "moc_kg §8"
+    assert not Notice.objects.filter(to_organization=uzbek).exists()
 
 
 def test_a_placement_licence_sends_no_notice(world: Any) -> None:
@@ -443,6 +554,7 @@ def test_a_placement_licence_sends_no_notice(world: Any) -> None:
         holder_id=world.agency.pk,
         licence_number="13-ユ-1",
         valid_from=day(-1),
+        countries=["KG"],
     )
     assert not Notice.objects.exists()
 
@@ -458,7 +570,7 @@ def test_an_expiry_flags_the_open_cases_and_tells_japan(world: Any) -> None:
     AgencyCertificationDecision.objects.filter(agency=agency).update(valid_until=day(-1))
     Notice.objects.all().delete()
 
-    services.agency_expiries_record(actor=Actor.of(world.aida))
+    services.agency_expiries_record()
 
     [flag] = open_flags(case)
     assert flag.code == "agency_expired"

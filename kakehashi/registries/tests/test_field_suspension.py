@@ -11,9 +11,10 @@ import pytest
 from kakehashi.access import Actor
 from kakehashi.cases import services as case_services
 from kakehashi.cases.models import Case, CaseStep
+from kakehashi.cases.selectors import cases_for_suspension_review
 from kakehashi.cases.tests.helpers import evidence_for
 from kakehashi.core.errors import InvalidInput, RuleRefused
-from kakehashi.registries import selectors, services
+from kakehashi.registries import services
 from kakehashi.registries.models import FieldSuspension
 
 from .helpers import complete, counts, day, open_case, today, walk_until
@@ -180,7 +181,7 @@ def test_cases_for_suspension_review_lists_open_care_cases_past_the_coe(
     world: Any, care_cases: dict[str, Case]
 ) -> None:
     suspension = suspend_care(world)
-    listed = list(selectors.cases_for_suspension_review(suspension))
+    listed = list(cases_for_suspension_review(Actor.of(world.isao), suspension.field_id))
     names = {c.pk: n for n, c in care_cases.items()}
     assert sorted(names[c.pk] for c in listed) == sorted(
         ["coe_sent", "visa_application", "visa_decision", "landing", "agency_coe_sent"]
@@ -192,7 +193,7 @@ def test_cases_before_the_coe_are_not_listed_but_are_blocked(
     world: Any, care_cases: dict[str, Case]
 ) -> None:
     suspension = suspend_care(world)
-    listed = set(selectors.cases_for_suspension_review(suspension))
+    listed = set(cases_for_suspension_review(Actor.of(world.isao), suspension.field_id))
     for name in ("new", "before_coe_application"):
         assert care_cases[name] not in listed, name
     with pytest.raises(RuleRefused):

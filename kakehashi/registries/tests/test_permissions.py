@@ -204,7 +204,7 @@ def record_placement_licence(world: Any, actor: Any) -> Any:
         holder_id=world.agency.pk,
         licence_number="13-ユ-300001",
         valid_from=day(-10),
-        countries="kg",
+        countries=["KG"],
     )
 
 

@@ -1,4 +1,10 @@
-"""JSON and CSV responses for the public feeds, and the caching rules of the public pages.
+"""The one public-feed format, JSON and CSV, for every list anyone may read without an
+account (the public registers, the job board), and the caching rules of public pages.
+
+JSON: {"generated_at": …, <what the list is of: "as_of" or "filters">, "count": n,
+"items": [...]}, with the same keys in every item. CSV: UTF-8 with a byte-order mark (so
+that Excel in Japan reads it as UTF-8), a header row of the JSON keys, CRLF line ends
+(RFC 4180), and no cell a spreadsheet would run as a formula.
 
 Caching. The data is public and may be a minute old, so:
 - feeds are `Cache-Control: public, max-age=60`: they set no cookie and hold nothing
@@ -7,16 +13,15 @@ Caching. The data is public and may be a minute old, so:
 - HTML pages are `private, max-age=60`: the browser may keep them, a shared cache may not,
   because the layout carries a CSRF token for the language switch (and sets the CSRF cookie
   on a first visit); a shared cache would hand one visitor's token to everyone.
-For a signed-in user, kakehashi.core.middleware.NoStoreForSignedInMiddleware turns both into
+For a signed-in user, core.middleware.NoStoreForSignedInMiddleware turns both into
 `no-store, private, max-age=0` (it runs after the view and lowers max-age to 0)."""
 
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -24,14 +29,14 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from kakehashi.core.errors import Problem
-
-from .presenters import Row
+from .errors import Problem
 
 CACHE_SECONDS = 60
 UTF8_BOM = "\ufeff"
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Row = Mapping[str, Any]
 
 
 def cache_publicly(response: HttpResponse) -> HttpResponse:
@@ -49,12 +54,13 @@ def generated_at() -> str:
     return timezone.localtime().isoformat(timespec="seconds")
 
 
-def json_feed(as_of: datetime.date, columns: Sequence[str], rows: Iterable[Row]) -> HttpResponse:
-    body = {
-        "as_of": as_of.isoformat(),
-        "generated_at": generated_at(),
-        "items": [{key: row[key] for key in columns} for row in rows],
-    }
+def json_feed(
+    items: Sequence[Row], columns: Sequence[str] | None = None, **about: Any
+) -> HttpResponse:
+    """The JSON feed: when it was made, what it is of (`about`), how many, the items (only
+    `columns` of each, in that order, when given)."""
+    rows = [{key: row[key] for key in (columns or row)} for row in items]
+    body = {"generated_at": generated_at(), **about, "count": len(rows), "items": rows}
     response = HttpResponse(
         json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
         content_type="application/json; charset=utf-8",
@@ -72,11 +78,8 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def csv_feed(
-    name: str, as_of: datetime.date, columns: Sequence[str], rows: Iterable[Row]
-) -> HttpResponse:
-    """UTF-8 with a byte-order mark, so that Excel in Japan reads it as UTF-8; a header row
-    of the same keys as the JSON feed; CRLF line ends (RFC 4180)."""
+def csv_feed(filename: str, columns: Sequence[str], rows: Iterable[Row]) -> HttpResponse:
+    """The CSV feed of `rows` (flat mappings), one row a line under a header of `columns`."""
     buffer = io.StringIO()
     buffer.write(UTF8_BOM)
     writer = csv.writer(buffer)
@@ -84,24 +87,20 @@ def csv_feed(
     for row in rows:
         writer.writerow([_cell(row[key]) for key in columns])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="kakehashi-{name}-{as_of.isoformat()}.csv"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return cache_publicly(response)
 
 
-def feed_error(fmt: str, problems: list[Problem], message: str) -> HttpResponse:
-    """A refused parameter, in the API's error format for JSON, as plain text for CSV."""
-    if fmt == "json":
-        body = {
-            "code": "invalid_parameter",
-            "message": message,
-            "problems": [p.as_dict() for p in problems],
-        }
-        return HttpResponse(
-            json.dumps(body, ensure_ascii=False),
-            status=400,
-            content_type="application/json; charset=utf-8",
-        )
-    text = "\n".join([message, *(p.message for p in problems)]) + "\n"
-    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+def feed_error(problems: list[Problem], message: str, status: int = 422) -> HttpResponse:
+    """A refused parameter of a feed (JSON or CSV alike), in the API's error format: each
+    problem names the parameter."""
+    body = {
+        "code": "invalid_parameter",
+        "message": message,
+        "problems": [p.as_dict() for p in problems],
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        content_type="application/json; charset=utf-8",
+    )

@@ -1,0 +1,30 @@
+"""The procedure's roles in words, for messages and pages (translated)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext, gettext_lazy
+
+ROLE_NAMES: dict[str, Any] = {
+    "receiving_organization": gettext_lazy("the receiving organization"),
+    "sending_agency": gettext_lazy("the sending agency"),
+    "sending_contact_point": gettext_lazy("the sending country's contact point (the Center)"),
+    "municipality": gettext_lazy("the municipality"),
+    "jp_contact_point": gettext_lazy("the Japanese contact point"),
+    "support_organization": gettext_lazy("the registered support organization"),
+}
+
+# Whose procedure the source document says a step is (Step.side): Japan's (【日本側の手続】)
+# or the partner country's (【キルギス側の手続】). Steps it marks as neither (contracts between
+# the parties, for example) show no side.
+SIDE_NAMES: dict[str, Any] = {
+    "JP": gettext_lazy("Japan-side procedure"),
+    "KG": gettext_lazy("Kyrgyz-side procedure"),
+}
+
+
+def side_name(side: str | None) -> str:
+    if side is None:
+        return ""
+    return str(SIDE_NAMES.get(side, gettext("Procedure of %(country)s") % {"country": side}))
