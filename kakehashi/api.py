@@ -18,7 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from kakehashi.access.api_auth import SIGNED_IN, CsrfFailed
+from kakehashi.access.api_auth import SIGNED_IN, CsrfFailed, anyone
 from kakehashi.core.boundary import MAX_BODY_BYTES
 from kakehashi.core.errors import DomainError
 from kakehashi.core.schemas import ErrorOut
@@ -40,6 +40,7 @@ class KakehashiAPI(NinjaAPI):
     ) -> OpenAPISchema:
         """The generated schema, with every error response each operation can give."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        public = self._public_operation_ids()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["ErrorOut"] = ErrorOut.model_json_schema(
             ref_template="#/components/schemas/{model}"
@@ -48,7 +49,10 @@ class KakehashiAPI(NinjaAPI):
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
                 codes = ["422"]
-                if operation.get("security"):
+                if operation.get("operationId") in public:
+                    # Anyone may call it; a token or a session only shows more.
+                    operation["security"] = [*operation.get("security", []), {}]
+                elif operation.get("security"):
                     codes.append("401")
                 if "{" in path:
                     codes.append("404")
@@ -68,6 +72,17 @@ class KakehashiAPI(NinjaAPI):
                         },
                     )
         return schema
+
+    def _public_operation_ids(self) -> set[str]:
+        """Operations that accept anonymous callers (auth=PUBLIC_READ or auth=None)."""
+        ids = set()
+        for _prefix, router in self._routers:
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    auth = operation.auth_param
+                    if auth is None or (isinstance(auth, list) and anyone in auth):
+                        ids.add(self.get_openapi_operation_id(operation))
+        return ids
 
 
 api = KakehashiAPI(

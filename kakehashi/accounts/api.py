@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from kakehashi.core.errors import NotFound
 from kakehashi.core.pagination import page_by_id
+from kakehashi.core.schemas import Limit
 
 from .models import Organization
 from .selectors import organization_directory
@@ -38,7 +39,7 @@ def list_organizations(
     request: HttpRequest,
     kind: str | None = None,
     country: str | None = None,
-    limit: int = 50,
+    limit: Limit = 50,
     cursor: str | None = None,
 ) -> dict[str, object]:
     qs = organization_directory()

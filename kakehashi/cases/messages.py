@@ -109,8 +109,8 @@ MESSAGES: dict[str, Any] = {
     ),
     # Minimum wage (Minimum Wage Act Arts. 4, 9)
     "below_minimum_wage": gettext_lazy(
-        "%(wage)s yen for %(hours)s hours a month is %(hourly)s yen an hour, below the "
-        "minimum wage of %(prefecture)s on %(date)s (%(minimum)s yen an hour)."
+        "A monthly wage of %(wage)s yen for %(hours)s hours is %(hourly)s yen an hour, below "
+        "the minimum wage of %(prefecture)s on %(date)s (%(minimum)s yen an hour)."
     ),
     "minimum_wage_unknown": gettext_lazy(
         "No regional minimum wage is on record for %(prefecture)s on %(date)s, so the wage "

@@ -94,7 +94,9 @@ def cases_awaiting(actor: Actor) -> QuerySet[Case]:
     roles = {role: _steps_for_role(role) for role in AWAITING_ROLES}
     return (
         Case.objects.filter(awaiting_visibility(actor, roles), status="open")
-        .select_related("person", "receiving_organization", "sending_agency", "field")
+        .select_related(
+            "person", "receiving_organization", "sending_agency", "field", "business_category"
+        )
         .annotate(next_due=Min("deadlines__due_on", filter=Q(deadlines__met=False)))
         .order_by(F("next_due").asc(nulls_last=True), "updated_at", "id")
     )

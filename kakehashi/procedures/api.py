@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from kakehashi.core.errors import NotFound
+from kakehashi.core.schemas import Day
 
 from . import registry
 from .schema import Definition, Text
@@ -45,7 +46,7 @@ def list_procedures(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.get("/{country}", response=Definition)
 def get_procedure(
-    request: HttpRequest, country: str, on: datetime.date | None = None, version: str | None = None
+    request: HttpRequest, country: str, on: Day | None = None, version: str | None = None
 ) -> Definition:
     """The definition in force on `on` (default today), or an exact `version`."""
     country = country.upper()

@@ -49,19 +49,6 @@ def ago(**delta: int) -> datetime.date:
 # --- Helpers ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def api(api_as: Any) -> Any:
-    """api_as, asking for English so that the sentence checks hold whatever catalogues the
-    project ships (LANGUAGE_CODE is ja)."""
-
-    def make(name: str, language: str = "en") -> Any:
-        client = api_as(name)
-        client.client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
-        return client
-
-    return make
-
-
 def make_person(world: Any, *, category: str | None = "care", **fields: Any) -> Person:
     """A person registered by the care home; eligible for `category` unless it is None."""
     person = PersonFactory(created_by_organization=world.care_home, **fields)

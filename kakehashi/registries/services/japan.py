@@ -325,7 +325,7 @@ def field_suspension_end(
     if ends_on is None:
         problems.append(Problem("required", _("This field is required."), field="ends_on"))
     validation.period(suspension.starts_on, ends_on, "ends_on", problems, same_day=True)
-    if ends_on is not None and ends_on < today - datetime.timedelta(days=1):
+    if not problems and ends_on is not None and ends_on < today - datetime.timedelta(days=1):
         problems.append(
             Problem(
                 "date_in_past",

@@ -80,3 +80,72 @@ def test_only_one_of_two_simultaneous_revocations_succeeds(
     assert AgencyCertificationDecision.objects.filter(action="revoked").count() == 1
     assert CaseFlag.objects.filter(case=case, code="agency_revoked").count() == 1
     assert Notice.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_case_opened_while_a_revocation_is_being_recorded_waits_and_is_refused(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 7: the new case's agency check runs in its transaction with the agency row
+    locked. A revocation holds that lock until it commits; the case waits, then reads the
+    revoked state and is refused (before, it read "certified" outside any transaction and
+    was created after the revocation had flagged the open cases: a case nobody warned)."""
+    from kakehashi.cases import services as case_services
+    from kakehashi.cases.models import Case
+    from kakehashi.registries.services import agencies
+    from kakehashi.testing.factories import PersonFactory, make_eligible
+
+    person = PersonFactory(created_by_organization=world.care_home)
+    make_eligible(person, "care")
+    revoking, case_started = threading.Event(), threading.Event()
+    real_notify = agencies.notify
+
+    def notify_slowly(*args: Any, **kwargs: Any) -> Any:
+        revoking.set()  # the agency row is locked, the revocation not yet committed
+        case_started.wait(timeout=10)
+        time.sleep(0.5)  # the case reaches the lock and waits
+        return real_notify(*args, **kwargs)
+
+    monkeypatch.setattr(agencies, "notify", notify_slowly)
+    outcomes: dict[str, Any] = {}
+
+    def revoke() -> None:
+        try:
+            outcomes["revocation"] = services.agency_decision_record(
+                actor=Actor.of(world.aida),
+                agency_id=world.agency.pk,
+                action="revoked",
+                reason="Deposits",
+            )
+        except BaseException as exc:
+            outcomes["revocation"] = exc
+        finally:
+            connection.close()
+
+    def open_the_case() -> None:
+        try:
+            revoking.wait(timeout=10)
+            case_started.set()
+            outcomes["case"] = case_services.case_create(
+                actor=Actor.of(world.hana),
+                person_id=person.pk,
+                field_code="care",
+                category_code="care",
+                pattern="via_agency",
+                sending_agency_id=world.agency.pk,
+            )
+        except BaseException as exc:
+            outcomes["case"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=revoke), threading.Thread(target=open_the_case)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert isinstance(outcomes["revocation"], AgencyCertificationDecision), outcomes
+    assert isinstance(outcomes["case"], RuleRefused), outcomes
+    assert outcomes["case"].problems[0].code == "agency_not_certified"
+    assert not Case.objects.exists()
