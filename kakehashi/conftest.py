@@ -29,11 +29,14 @@ def world(reference_data: None) -> World:
 class ApiClient:
     """Calls /api/v1/ as a user, with a real bearer token."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: Any, language: str = "") -> None:
         from kakehashi.accounts.services import api_token_issue
 
         _, token = api_token_issue(user=user)
-        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+        headers = {"authorization": f"Bearer {token}"}
+        if language:
+            headers["accept-language"] = language
+        self.client = Client(headers=headers)
 
     def get(self, path: str, **params: Any) -> Any:
         return self.client.get(f"/api/v1{path}", params)
@@ -47,8 +50,9 @@ class ApiClient:
 
 @pytest.fixture
 def api_as(world: World) -> Any:
-    def make(name: str) -> ApiClient:
-        return ApiClient(world.user(name))
+    def make(name: str, language: str = "") -> ApiClient:
+        """A client for the persona `name`, asking for answers in `language` if given."""
+        return ApiClient(world.user(name), language)
 
     return make
 

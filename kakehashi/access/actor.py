@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kakehashi.accounts.models import MemberRole, Membership, Organization, OrganizationKind, User
 from kakehashi.core.errors import NotAllowed
 
-# The two contact points of the MOC (seed 003 §2): the only parties that see what the two
+# The two contact points of the MOC (moc_kg §2): the only parties that see what the two
 # governments exchange (MOC §3).
 CONTACT_POINT_KINDS = frozenset(
     {OrganizationKind.JP_CONTACT_POINT, OrganizationKind.SENDING_CONTACT_POINT}
@@ -142,7 +142,7 @@ class Actor:
 
     @property
     def is_contact_point(self) -> bool:
-        """A member of one of the MOC's two contact points (seed 003 §2)."""
+        """A member of one of the MOC's two contact points (moc_kg §2)."""
         return any(o.kind in CONTACT_POINT_KINDS for o in self.organizations)
 
     def is_contact_point_for(self, country: str) -> bool:

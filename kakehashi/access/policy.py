@@ -120,7 +120,7 @@ def may_manage_offer(actor: Actor, offer: OfferLike) -> bool:
 
 
 def offer_reviewer(actor: Actor, offer: OfferLike) -> Organization | None:
-    """Publish or reject: staff of the Center of the offer's country (seed 002 2(1))."""
+    """Publish or reject: staff of the Center of the offer's country (isa_kg_flow 2(1))."""
     return actor.acts_as(OrganizationKind.SENDING_CONTACT_POINT, offer.country)
 
 

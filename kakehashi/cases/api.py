@@ -276,7 +276,7 @@ def withdraw_case(request: HttpRequest, case_id: int, payload: WithdrawIn) -> di
 @suspension_router.get("/{suspension_id}/cases-to-review", response=list[CaseSummary])
 def suspension_review(request: HttpRequest, suspension_id: int) -> list[dict[str, Any]]:
     """Open cases in the suspended field already past the COE: handled case by case
-    (moc_kg §8). Each caller sees only the cases it may see."""
+    (MOC §8). Each caller sees only the cases it may see."""
     suspension = field_suspension_get(suspension_id)
     if suspension is None:
         raise NotFound("field suspension")

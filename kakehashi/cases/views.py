@@ -237,6 +237,7 @@ def case_new_view(request: HttpRequest) -> HttpResponse:
     )
     refusal: list[Any] = []
     warnings: list[Any] = []
+    existing_url = ""
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -263,6 +264,8 @@ def case_new_view(request: HttpRequest) -> HttpResponse:
                 refusal = apply_problems(
                     form, exc, {"field": "business_category", "person": "person"}
                 )
+                if "case_id" in exc.existing:
+                    existing_url = reverse("cases:detail", args=[exc.existing["case_id"]])
                 status = exc.status
             else:
                 messages.success(
@@ -280,6 +283,7 @@ def case_new_view(request: HttpRequest) -> HttpResponse:
         "definition": definition,
         "definition_name": definition.name.get(get_language() or "en"),
         "refusal": refusal,
+        "existing_url": existing_url,
         "warnings": warnings,
     }
     return render(request, "cases/new.html", context, status=status)

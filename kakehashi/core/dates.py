@@ -63,5 +63,5 @@ def period_problem(
     if starts_on is None or ends_on is None:
         return None
     if ends_on < starts_on or (ends_on == starts_on and not same_day):
-        return DateProblem("before_start", {"start": starts_on.isoformat()})
+        return DateProblem("before_start", {"start": starts_on.isoformat(), "same_day": same_day})
     return None

@@ -41,6 +41,9 @@ class DomainError(Exception):
     message: str
     problems: list[Problem] = field(default_factory=list)
     status: int = 400
+    # The record a conflict is about, when the caller may open it (e.g. the person already
+    # registered): {"person_id": 12}.
+    existing: dict[str, int] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.message
@@ -49,6 +52,8 @@ class DomainError(Exception):
         data: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.problems:
             data["problems"] = [p.as_dict() for p in self.problems]
+        if self.existing:
+            data["existing"] = dict(self.existing)
         return data
 
 
@@ -112,6 +117,16 @@ class RuleRefused(DomainError):
 
 class Conflict(DomainError):
     def __init__(
-        self, message: str, code: str = "conflict", problems: list[Problem] | None = None
+        self,
+        message: str,
+        code: str = "conflict",
+        problems: list[Problem] | None = None,
+        existing: dict[str, int] | None = None,
     ) -> None:
-        super().__init__(code=code, message=message, problems=problems or [], status=409)
+        super().__init__(
+            code=code,
+            message=message,
+            problems=problems or [],
+            status=409,
+            existing=existing or {},
+        )

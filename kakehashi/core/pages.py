@@ -7,7 +7,8 @@ from typing import NoReturn
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .errors import DomainError
+from .errors import DomainError, Problem
+from .forms import AccessibleForm, apply_problems
 
 
 def refuse(error: DomainError) -> NoReturn:
@@ -17,3 +18,22 @@ def refuse(error: DomainError) -> NoReturn:
     if error.status == 403:
         raise PermissionDenied(error.message) from error
     raise error
+
+
+def form_refusal(
+    form: AccessibleForm, error: DomainError, field_map: dict[str, str] | None = None
+) -> list[Problem]:
+    """A service's refusal of a form: 404 and 403 refuse the whole page; anything else
+    (invalid input, a conflict such as a duplicate, a rule) goes next to the fields it
+    names, the rest above the form."""
+    if error.status in (403, 404):
+        refuse(error)
+    return apply_problems(form, error, field_map)
+
+
+def page_refusal(error: DomainError) -> list[Problem]:
+    """A service's refusal of an action without a form: 404 and 403 refuse the whole
+    page; anything else is listed on the page it came from."""
+    if error.status in (403, 404):
+        refuse(error)
+    return [*error.problems] or [Problem(error.code, error.message)]

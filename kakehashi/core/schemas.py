@@ -56,3 +56,8 @@ class ErrorOut(Schema):
     code: str
     message: str
     problems: list[ProblemOut] = []
+    existing: dict[str, int] | None = Field(
+        None,
+        description="On a conflict, the record it is about when the caller may open it, "
+        'e.g. {"person_id": 12}.',
+    )

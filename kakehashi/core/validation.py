@@ -20,6 +20,8 @@ def date_message(problem: DateProblem) -> str:
         return _("The date cannot be before %(earliest)s.") % params
     if problem.code == "date_too_late":
         return _("The date cannot be after %(latest)s.") % params
+    if problem.code == "before_start" and params.get("same_day"):
+        return _("The end cannot be before the start (%(start)s).") % params
     if problem.code == "before_start":
         return _("The end must be after the start (%(start)s).") % params
     return _("Not a date; write it as YYYY-MM-DD, for example 2026-04-01.")
@@ -71,7 +73,8 @@ def period(
     *,
     same_day: bool = False,
 ) -> None:
-    """The one validity-period check: the end comes after the start."""
+    """The one validity-period check: the end comes after the start (or on the same day,
+    where one day is a valid period)."""
     problem = period_problem(starts_on, ends_on, same_day=same_day)
     if problem is not None:
         problems.append(as_problem(problem, end_field))

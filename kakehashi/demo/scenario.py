@@ -163,7 +163,7 @@ def _organizations() -> dict[str, Organization]:
             municipality=city,
         ),
     }
-    # Partner institutions visited by the 2023 delegation (seed 000 §1, 視察先②).
+    # Partner institutions visited by the 2023 delegation (nagaoka_kg_delegation §1, 視察先②).
     for name_en, name_ja in [
         (
             "Japanese Institute at Arabaev Kyrgyz State University",

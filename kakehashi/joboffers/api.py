@@ -216,7 +216,7 @@ class PublicOfferPage(Schema):
 @router.post("/recruitment-contracts", response={201: ContractOut})
 def record_contract(request: HttpRequest, payload: ContractIn) -> Status[Any]:
     """Record the receiving organization's recruitment contract with the Center, which
-    comes before any job offer (isa_kg_flow 2(1))."""
+    comes before any job offer (ISA procedure for Kyrgyz nationals, 2(1))."""
     contract = services.recruitment_contract_record(actor=request_actor(request), **payload.dict())
     return Status(201, contract)
 
@@ -266,7 +266,7 @@ def update_job_offer(request: HttpRequest, offer_id: int, payload: JobOfferPatch
 
 @router.post("/{offer_id}/submit", response=JobOfferOut)
 def submit_job_offer(request: HttpRequest, offer_id: int) -> JobOffer:
-    """Submit the draft to the Center (seed 002 2(1))."""
+    """Submit the draft to the Center (ISA procedure for Kyrgyz nationals, 2(1))."""
     return services.job_offer_submit(actor=request_actor(request), offer_id=offer_id)
 
 

@@ -1,5 +1,5 @@
 """Job offers published through the Center for Employment of Citizens Abroad (pattern 2,
-seed 002 §2, DOMAIN.md R-P1): the receiving organization submits its job offer and its own
+isa_kg_flow 2; R-P1): the receiving organization submits its job offer and its own
 information to the Center, the Center publishes it on its website, and a Kyrgyz national
 who saw it contacts the receiving organization directly.
 
@@ -158,7 +158,7 @@ class JobOfferEvent(AppendOnlyModel):
 
 
 class CandidateContact(models.Model):
-    """A candidate who saw a published offer contacted the receiving organization (seed 002
+    """A candidate who saw a published offer contacted the receiving organization (isa_kg_flow
     2(2)). Personal data: seen by the receiving organization only."""
 
     job_offer = models.ForeignKey(JobOffer, on_delete=models.PROTECT, related_name="contacts")

@@ -27,8 +27,7 @@ from kakehashi.access.policy import (
     review_countries,
 )
 from kakehashi.core.errors import DomainError, Problem
-from kakehashi.core.forms import AccessibleForm, apply_problems
-from kakehashi.core.pages import refuse
+from kakehashi.core.pages import form_refusal, page_refusal
 
 from . import services
 from .forms import (
@@ -62,26 +61,12 @@ def _get_offer(actor: Actor, offer_id: int) -> JobOffer:
         raise Http404(error.message) from error
 
 
-def _problems_on(form: AccessibleForm, error: DomainError) -> list[Problem]:
-    """Invalid input and refusals go on the page (the rest above the form); 404 and 403
-    refuse the whole page."""
-    if error.status not in (409, 422):
-        refuse(error)
-    return apply_problems(form, error)
-
-
 def _require_manager(request: HttpRequest, offer: JobOffer) -> None:
     """Refuse a write on the page before reading its form, in the services' order."""
     if not may_manage_offer(request_actor(request), offer):
         raise PermissionDenied(
             _("Only staff of the receiving organization can change its job offer.")
         )
-
-
-def _refusal(error: DomainError) -> list[Problem]:
-    if error.status not in (409, 422):
-        refuse(error)
-    return error.problems or [Problem(error.code, error.message)]
 
 
 # --- lists ------------------------------------------------------------------------------
@@ -135,7 +120,7 @@ def contract_record(request: HttpRequest) -> HttpResponse:
     try:
         services.recruitment_contract_record(actor=request_actor(request), **form.cleaned_data)
     except DomainError as error:
-        loose = _problems_on(form, error)
+        loose = form_refusal(form, error)
         return _list_page(request, form, loose, status_code=error.status)
     messages.success(request, _("The recruitment contract with the Center was recorded."))
     return redirect("joboffers:list")
@@ -194,7 +179,7 @@ def offer_new(request: HttpRequest) -> HttpResponse:
         try:
             offer = services.job_offer_create(actor=request_actor(request), data=form.cleaned_data)
         except DomainError as error:
-            loose = _problems_on(form, error)
+            loose = form_refusal(form, error)
         else:
             messages.success(request, _("The job offer has been saved as a draft."))
             return redirect("joboffers:detail", offer_id=offer.pk)
@@ -225,7 +210,7 @@ def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
                 actor=request_actor(request), offer_id=offer.pk, data=form.cleaned_data
             )
         except DomainError as error:
-            loose = _problems_on(form, error)
+            loose = form_refusal(form, error)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("joboffers:detail", offer_id=offer.pk)
@@ -305,7 +290,7 @@ def offer_submit(request: HttpRequest, offer_id: int) -> HttpResponse:
     try:
         services.job_offer_submit(actor=request_actor(request), offer_id=offer.pk)
     except DomainError as error:
-        return _detail_page(request, offer, refusal=_refusal(error), status=error.status)
+        return _detail_page(request, offer, refusal=page_refusal(error), status=error.status)
     messages.success(request, _("The job offer has been submitted to the Center."))
     return redirect("joboffers:detail", offer_id=offer.pk)
 
@@ -324,7 +309,7 @@ def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
                 actor=request_actor(request), offer_id=offer.pk, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
-            loose, status = _problems_on(form, error), error.status
+            loose, status = form_refusal(form, error), error.status
         else:
             messages.success(request, _("The job offer has been withdrawn."))
             return redirect("joboffers:detail", offer_id=offer.pk)
@@ -351,7 +336,7 @@ def offer_review(request: HttpRequest, offer_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except DomainError as error:
-            loose, status = _problems_on(form, error), error.status
+            loose, status = form_refusal(form, error), error.status
         else:
             if reviewed.status == JobOfferStatus.PUBLISHED:
                 messages.success(request, _("The job offer has been published."))
@@ -382,7 +367,7 @@ def contact_record(request: HttpRequest, offer_id: int) -> HttpResponse:
                 actor=request_actor(request), offer_id=offer.pk, data=form.cleaned_data
             )
         except DomainError as error:
-            loose, status = _problems_on(form, error), error.status
+            loose, status = form_refusal(form, error), error.status
         else:
             messages.success(request, _("The contact has been recorded."))
             return redirect(reverse("joboffers:detail", args=[offer.pk]) + "#contacts")
@@ -412,7 +397,7 @@ def contact_start_case(request: HttpRequest, offer_id: int, contact_id: int) -> 
                 date_of_birth=form.cleaned_data["date_of_birth"],
             )
         except DomainError as error:
-            loose, status = _problems_on(form, error), error.status
+            loose, status = form_refusal(form, error), error.status
         else:
             messages.success(
                 request,

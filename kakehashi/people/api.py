@@ -162,7 +162,8 @@ class PresentationOut(Schema):
 def present_person(
     request: HttpRequest, person_id: int, payload: PresentationIn
 ) -> Status[Presentation]:
-    """Present the person to a receiving organization (an agency's job-seeker, seed 002 3(2))."""
+    """Present the person to a receiving organization: an agency's job-seeker (ISA procedure
+    for Kyrgyz nationals, 3(2))."""
     presentation = services.person_present(
         actor=request_actor(request),
         person_id=person_id,

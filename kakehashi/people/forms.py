@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kakehashi.accounts.models import Organization
 from kakehashi.core.forms import AccessibleForm, DateField, DateInput
+from kakehashi.procedures import registry
 from kakehashi.procedures.registry import ssw_rules
-from kakehashi.reference.countries import country_choices
+from kakehashi.reference.countries import country_choices_grouped
 from kakehashi.reference.models import BusinessCategory
 
 from .inputs import PersonChanges, PersonData, TestResultData
@@ -24,8 +25,13 @@ from .models import Person, TestKind, TestResult
 __all__ = ["DateInput", "PersonForm", "TestResultForm"]
 
 
-def _countries() -> list[tuple[str, str]]:
-    return [("", "—"), *country_choices()]
+def _nationalities() -> list[Any]:
+    return [("", "—"), *country_choices_grouped(registry.countries())]
+
+
+def _residences() -> list[Any]:
+    """Candidates live in a partner country or, changing status, in Japan."""
+    return [("", "—"), *country_choices_grouped([*registry.countries(), "JP"])]
 
 
 def field_label(model: type[Any], name: str) -> Any:
@@ -54,7 +60,9 @@ class PersonForm(AccessibleForm):
         required=False,
         help_text=_("For example in Cyrillic."),
     )
-    nationality = forms.ChoiceField(label=field_label(Person, "nationality"), choices=_countries)
+    nationality = forms.ChoiceField(
+        label=field_label(Person, "nationality"), choices=_nationalities
+    )
     date_of_birth = DateField(label=field_label(Person, "date_of_birth"))
     passport_number = forms.CharField(
         label=field_label(Person, "passport_number"),
@@ -70,14 +78,14 @@ class PersonForm(AccessibleForm):
         max_length=100,
         help_text=_(
             "Optional: the two lines of letters, digits and < at the bottom of the photo page. "
-            "Their check digits are verified, and they must match the record."
+            "Their check digits are checked, and they must match the record."
         ),
         widget=forms.Textarea(
             attrs={"rows": 2, "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
     current_country = forms.ChoiceField(
-        label=field_label(Person, "current_country"), choices=_countries
+        label=field_label(Person, "current_country"), choices=_residences
     )
     current_status_of_residence = forms.CharField(
         label=field_label(Person, "current_status_of_residence"),

@@ -100,7 +100,7 @@ class Exemption(models.Model):
 
 class Presentation(models.Model):
     """A person's information given to a receiving organization: a sending agency presenting
-    job-seekers (seed 002 3(2): 認定送出機関は求職者に関する情報を受入機関に提供), or the Center
+    job-seekers (isa_kg_flow 3(2): 認定送出機関は求職者に関する情報を受入機関に提供), or the Center
     or the city passing a candidate on. The receiving organization then sees the person and
     can open a case for them."""
 

@@ -75,6 +75,7 @@ def _duplicate(actor: Actor, data: PersonData, exclude: int | None) -> Conflict 
         message,
         code="duplicate_person",
         problems=[Problem("duplicate_person", message, field=field)],
+        existing={"person_id": existing.pk} if visible else None,
     )
 
 

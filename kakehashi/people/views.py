@@ -31,9 +31,9 @@ from kakehashi.access.policy import (
 from kakehashi.accounts.models import OrganizationKind
 from kakehashi.accounts.selectors import organization_directory
 from kakehashi.core.errors import DomainError
-from kakehashi.core.forms import AccessibleForm, apply_problems
-from kakehashi.core.pages import refuse
+from kakehashi.core.pages import form_refusal
 from kakehashi.procedures.registry import ssw_rules
+from kakehashi.reference.countries import country_name
 
 from .forms import PersonForm, PresentForm, SearchForm, TestResultForm, field_label
 from .models import Person, TestKind
@@ -58,14 +58,6 @@ def _get_person(actor: Actor, person_id: int) -> Person:
         return person_get_for_user(actor, person_id)
     except DomainError as error:
         raise Http404(error.message) from error
-
-
-def _problems_on(form: AccessibleForm, error: DomainError) -> list[Any]:
-    """Invalid input goes next to the fields (the rest above the form); anything else is
-    refused as a whole page."""
-    if error.status != 422:
-        refuse(error)
-    return apply_problems(form, error)
 
 
 # --- list and search ------------------------------------------------------------------
@@ -110,18 +102,18 @@ def person_new(request: HttpRequest) -> HttpResponse:
     if not person_registering_organization(request_actor(request)) is not None:
         raise PermissionDenied(_("Your organization cannot register persons."))
     form = PersonForm(request.POST if request.method == "POST" else None)
-    loose: list[Any] = []
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                person = person_create(actor=request_actor(request), data=form.person_data())
-            except DomainError as error:
-                loose = _problems_on(form, error)
-            else:
-                messages.success(request, _("The person has been registered."))
-                return redirect("people:detail", person_id=person.pk)
-        return _person_form_page(request, form, loose, None, status=422)
-    return _person_form_page(request, form, loose, None)
+    if request.method != "POST":
+        return _person_form_page(request, form, None, None)
+    error: DomainError | None = None
+    if form.is_valid():
+        try:
+            person = person_create(actor=request_actor(request), data=form.person_data())
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, _("The person has been registered."))
+            return redirect("people:detail", person_id=person.pk)
+    return _person_form_page(request, form, error, None)
 
 
 @login_required
@@ -133,38 +125,57 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         )
     if request.method != "POST":
         initial = {name: getattr(person, name) for name in PERSON_FIELDS}
-        return _person_form_page(request, PersonForm(initial=initial), [], person)
+        return _person_form_page(request, PersonForm(initial=initial), None, person)
     form = PersonForm(request.POST)
-    loose: list[Any] = []
+    error: DomainError | None = None
     if form.is_valid():
         try:
             person_update(
                 actor=request_actor(request), person_id=person.pk, changes=form.person_changes()
             )
-        except DomainError as error:
-            loose = _problems_on(form, error)
+        except DomainError as exc:
+            error = exc
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("people:detail", person_id=person.pk)
-    return _person_form_page(request, form, loose, person, status=422)
+    return _person_form_page(request, form, error, person)
 
 
 def _person_form_page(
-    request: HttpRequest,
-    form: PersonForm,
-    loose: list[Any],
-    person: Person | None,
-    status: int = 200,
+    request: HttpRequest, form: PersonForm, error: DomainError | None, person: Person | None
 ) -> HttpResponse:
+    """The form; after a POST that saved nothing, with the errors by their fields, and a
+    link to the record already registered when the refusal was a duplicate the user sees."""
+    loose = form_refusal(form, error) if error is not None else []
+    existing = error.existing.get("person_id") if error is not None else None
+    status = error.status if error is not None else (422 if form.is_bound else 200)
     return render(
         request,
         "people/form.html",
-        {"nav": "persons", "form": form, "loose": loose, "person": person},
+        {
+            "nav": "persons",
+            "form": form,
+            "loose": loose,
+            "person": person,
+            "existing_url": reverse("people:detail", args=[existing]) if existing else "",
+        },
         status=status,
     )
 
 
 # --- detail, test results, presentations -----------------------------------------------
+
+
+COUNTRY_FIELDS = {"nationality", "current_country"}
+
+
+def _fact(name: str, value: Any) -> Any:
+    """A person's field as a reader wants it: dates in ISO form, countries by name."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if name in COUNTRY_FIELDS:
+        return country_name(value)
+    return value
 
 
 def _test_name(code: str) -> str:
@@ -211,12 +222,7 @@ def _detail_page(
         for t in person.test_results.select_related("business_category")
     ]
     facts = [
-        (
-            field_label(Person, name),
-            value.isoformat() if isinstance(value, datetime.date) else value,
-        )
-        for name in PERSON_FIELDS
-        for value in [getattr(person, name)]
+        (field_label(Person, name), _fact(name, getattr(person, name))) for name in PERSON_FIELDS
     ]
     return render(
         request,
@@ -259,7 +265,7 @@ def person_add_test(request: HttpRequest, person_id: int) -> HttpResponse:
                 actor=request_actor(request), person_id=person.pk, data=form.result_data()
             )
         except DomainError as error:
-            loose = _problems_on(form, error)
+            loose = form_refusal(form, error)
         else:
             messages.success(request, _("The test result has been recorded."))
             return redirect(reverse("people:detail", args=[person.pk]) + "#tests")
@@ -286,7 +292,7 @@ def person_present_page(request: HttpRequest, person_id: int) -> HttpResponse:
                 organization_id=form.cleaned_data["organization_id"],
             )
         except DomainError as error:
-            loose = _problems_on(form, error)
+            loose = form_refusal(form, error)
         else:
             messages.success(request, _("The person has been presented to the organization."))
             return redirect(reverse("people:detail", args=[person.pk]) + "#presentations")

@@ -44,7 +44,7 @@ class RuleContext:
 Rule = Callable[[RuleContext], list[Finding]]
 
 
-# --- Sending agency certification (MOC §7(1), §7(4); seed 002 3(1)) -----------------
+# --- Sending agency certification (MOC §7(1), §7(4); isa_kg_flow 3(1)) -----------------
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,8 @@ def certification_on(
 ) -> Certification:
     """Replay the decisions that took effect up to `day`, in date order (same-day ones in
     the order given). A certification (suspended or not) lapses the day after its
-    `valid_until`, whether or not an expiry is recorded; a later decision sees it lapsed."""
+    `valid_until`, whether or not an expiry is recorded; a later decision sees it lapsed.
+    After a revocation or a new application there is no validity until a new certification."""
     state, last, since, valid_until = "none", None, None, None
 
     def lapse(at: datetime.date) -> None:
@@ -82,13 +83,14 @@ def certification_on(
             state = "certified"
             valid_until = decision.valid_until or valid_until
         elif action == "applied" and state not in ("certified", "suspended"):
-            state = "applied"
+            state, valid_until = "applied", None
         elif action == "refused" and state == "applied":
             state = "refused"
         elif action == "suspended" and state == "certified":
             state = "suspended"
         elif action == "revoked" and state in ("certified", "suspended"):
-            state = "revoked"
+            # A revoked certification has no validity left (MOC §7(4)).
+            state, valid_until = "revoked", None
         elif action == "expired" and state in ("certified", "suspended", "expired"):
             state = "expired"
         else:

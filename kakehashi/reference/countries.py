@@ -28,6 +28,17 @@ def country_choices() -> list[tuple[str, str]]:
     return [(str(code), str(name)) for code, name in countries]
 
 
+def country_choices_grouped(first: Iterable[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every country in two groups for a select: the countries in `first` (the MOC partner
+    countries, which are nearly always the answer), then all the others."""
+    firsts = set(first)
+    every = country_choices()
+    return [
+        (_("Partner countries"), [(c, n) for c, n in every if c in firsts]),
+        (_("Other countries"), [(c, n) for c, n in every if c not in firsts]),
+    ]
+
+
 def alpha2_from_alpha3(code: str) -> str:
     """'KGZ' -> 'KG' (the MRZ writes nationalities in three letters); '' if unknown."""
     return str(countries.alpha2(code)) if len(code) == 3 else ""

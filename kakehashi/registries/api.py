@@ -176,7 +176,7 @@ class RevocationOut(Schema):
 
 @router.get("/revocations", response=list[RevocationOut], auth=PUBLIC_READ)
 def list_revocations(request: HttpRequest, on: Day | None = None) -> Any:
-    """Revocations received from the partner's ministry (moc_kg §6(2)); the reason only
+    """Revocations received from the partner's ministry (MOC §6(2)); the reason only
     where its written consent allows."""
     decisions = list(selectors.revocations(_on(on)))
     reasons = selectors.decision_reasons(_reader(request), [d.pk for d in decisions])
@@ -303,7 +303,7 @@ class SuspensionEndIn(Schema):
 def list_suspensions(
     request: HttpRequest, on: Day | None = None, include_past: bool = False
 ) -> Any:
-    """Fields where Japan suspends acceptance (moc_kg §8): the field and the period."""
+    """Fields where Japan suspends acceptance (MOC §8): the field and the period."""
     return list(selectors.field_suspensions(_on(on), include_past=include_past))
 
 
@@ -318,7 +318,7 @@ def record_suspension(request: HttpRequest, payload: SuspensionIn) -> Status[Any
 
 @router.post("/field-suspensions/{suspension_id}/end", response=SuspensionOut)
 def end_suspension(request: HttpRequest, suspension_id: int, payload: SuspensionEndIn) -> Any:
-    """End a suspension: `ends_on` is its last day (moc_kg §8, 一時的に停止)."""
+    """End a suspension: `ends_on` is its last day (MOC §8)."""
     return services.field_suspension_end(
         actor=request_actor(request), suspension_id=suspension_id, ends_on=payload.ends_on
     )

@@ -1,6 +1,6 @@
 """Which certification decision may follow which state (pure; no Django).
 
-Source: seed 003 (MOC) §7(1) the ministry examines agencies and certifies those meeting its
+Source: moc_kg §7(1) the ministry examines agencies and certifies those meeting its
 criteria; §7(4) it revokes a certification whose criteria are no longer met; suspension and
 resumption are the ministry's supervisory measures under §7(3)."""
 

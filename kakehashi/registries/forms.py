@@ -7,7 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core.forms import AccessibleForm, DateField
-from kakehashi.reference.countries import country_choices
+from kakehashi.procedures import registry
+from kakehashi.reference.countries import country_choices_grouped
 
 from .models import CertificationAction, DisclosureScope
 
@@ -75,7 +76,7 @@ class PlacementLicenceForm(AccessibleForm):
     valid_until = DateField(label=_("Valid until"), required=False)
     countries = forms.MultipleChoiceField(
         label=_("Countries covered"),
-        choices=country_choices,
+        choices=lambda: country_choices_grouped(registry.countries()),
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("The countries whose nationals the holder may place."),
     )

@@ -22,8 +22,8 @@ from kakehashi.access import request_actor
 from kakehashi.access.policy import agency_deciding_organization, japan_contact_point
 from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.core.errors import DomainError, NotFound, Problem
-from kakehashi.core.forms import AccessibleForm, apply_problems
-from kakehashi.core.pages import refuse
+from kakehashi.core.forms import AccessibleForm
+from kakehashi.core.pages import form_refusal, page_refusal
 from kakehashi.reference.models import Field
 
 from . import selectors, services
@@ -62,6 +62,16 @@ def registries_home(request: HttpRequest) -> HttpResponse:
     return render(request, "registries/home.html", context)
 
 
+def _disclosure_form_for(decision_id: int, submitted: DisclosureForm | None) -> DisclosureForm:
+    """Each decision's consent form, with ids of its own; the one just submitted keeps its
+    values and errors."""
+    auto_id = f"id_disclose_{decision_id}_%s"
+    if submitted is not None and str(submitted.data.get("decision_id")) == str(decision_id):
+        submitted.auto_id = auto_id
+        return submitted
+    return DisclosureForm(auto_id=auto_id)
+
+
 def _agency_page(
     request: HttpRequest,
     agency: Organization,
@@ -82,6 +92,7 @@ def _agency_page(
             "reason": reasons.get(d.pk, ""),
             "disclosure": selectors.disclosure_scope(d),
             "may_disclose": ministry is not None and d.action in NEEDS_REASON and bool(d.reason),
+            "disclosure_form": _disclosure_form_for(d.pk, disclosure_form),
         }
         for d in history
     ]
@@ -91,7 +102,6 @@ def _agency_page(
         "entry": entry,
         "history": rows,
         "form": (form or DecisionForm()) if ministry else None,
-        "disclosure_form": disclosure_form or DisclosureForm(),
         "can_apply": actor.acts_for(agency.pk) is not None
         and entry is not None
         and entry.state in ("none", "refused", "revoked", "expired"),
@@ -117,9 +127,7 @@ def agency_decide_view(request: HttpRequest, agency_id: int) -> HttpResponse:
             actor=request_actor(request), agency_id=agency.pk, **form.cleaned_data
         )
     except DomainError as exc:
-        if exc.status in (403, 404):
-            refuse(exc)
-        return _agency_page(request, agency, form, None, apply_problems(form, exc), exc.status)
+        return _agency_page(request, agency, form, None, form_refusal(form, exc), exc.status)
     messages.success(
         request, _("The decision was recorded; Japan's contact point has been notified.")
     )
@@ -136,9 +144,7 @@ def agency_disclose_view(request: HttpRequest, agency_id: int) -> HttpResponse:
     try:
         services.reason_disclosure_record(actor=request_actor(request), **form.cleaned_data)
     except DomainError as exc:
-        if exc.status in (403, 404):
-            refuse(exc)
-        loose = apply_problems(form, exc)
+        loose = form_refusal(form, exc)
         return _agency_page(request, agency, None, form, loose, exc.status)
     messages.success(request, _("The consent to disclose the reason was recorded."))
     return redirect("registries:agency", agency_id=agency.pk)
@@ -153,14 +159,7 @@ def agency_apply_view(request: HttpRequest, agency_id: int) -> HttpResponse:
             actor=request_actor(request), agency_id=agency.pk, action="applied"
         )
     except DomainError as exc:
-        if exc.status in (403, 404):
-            refuse(exc)
-        return _agency_page(
-            request,
-            agency,
-            refusal=[*exc.problems] or [Problem(exc.code, exc.message)],
-            status=exc.status,
-        )
+        return _agency_page(request, agency, refusal=page_refusal(exc), status=exc.status)
     messages.success(request, _("The application was recorded."))
     return redirect("registries:agency", agency_id=agency.pk)
 
@@ -255,9 +254,7 @@ def japan_view(request: HttpRequest) -> HttpResponse:
     try:
         service(actor=request_actor(request), **data)
     except DomainError as exc:
-        if exc.status in (403, 404):
-            refuse(exc)
-        return _japan_page(request, forms, apply_problems(form, exc), exc.status)
+        return _japan_page(request, forms, form_refusal(form, exc), exc.status)
     messages.success(request, _SAVED[which]())
     return redirect("registries:japan")
 

@@ -127,6 +127,9 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Country names come from django-countries in the reader's language; a partner country is
+# named as its government and Japan's ministries name it (キルギス, not キルギスタン).
+COUNTRIES_OVERRIDE = {"KG": _("Kyrgyz Republic")}
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tokyo")

@@ -70,7 +70,11 @@ def build_world() -> World:
     care_home = _org(name_en="Shinano Care Home", name_ja="信濃ケアホーム", municipality=city)
     it_firm = _org(name_en="Echigo Soft", name_ja="越後ソフト", municipality=city)
     osaka_metal = _org(name_en="Osaka Metal", name_ja="大阪金属")
-    isa = _org(kind=K.JP_CONTACT_POINT, name_en="ISA Residence Management Division")
+    isa = _org(
+        kind=K.JP_CONTACT_POINT,
+        name_en="ISA Residence Management Division",
+        name_ja="出入国在留管理庁 在留管理課",
+    )
     center = _org(
         kind=K.SENDING_CONTACT_POINT,
         country="KG",
@@ -79,7 +83,7 @@ def build_world() -> World:
     )
     agency = _org(kind=K.SENDING_AGENCY, country="KG", name_ja="", name_en="Ala-Too Bridge")
     rogue = _org(kind=K.SENDING_AGENCY, country="KG", name_ja="", name_en="Fast Visa KG")
-    support = _org(kind=K.SUPPORT_ORGANIZATION, name_en="Niigata Support")
+    support = _org(kind=K.SUPPORT_ORGANIZATION, name_en="Niigata Support", name_ja="新潟サポート")
     certify(agency, datetime.date(2024, 1, 1), datetime.date(2099, 12, 31))
     return World(
         city=city,

@@ -151,6 +151,7 @@ def _refuse_second_open_case(person: Person, receiving: Organization) -> None:
             )
             % {"reference": existing.reference},
             code="open_case_exists",
+            existing={"case_id": existing.pk},
         )
 
 

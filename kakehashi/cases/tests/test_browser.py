@@ -319,10 +319,13 @@ def test_a_refused_coe_application_shows_the_rule_and_records_nothing(
     expect(refusal).to_be_visible()
     expect(refusal).to_have_attribute("role", "alert")
     expect(refusal).to_contain_text("N4")  # the message names the missing level
-    # The rule's source is shown by the document's title, the exact citation on hover.
+    # The rule's source is named by the document's title and its section, linked to the
+    # list of sources; no file name or code word.
     source = refusal.locator(".source").first
-    expect(source).to_contain_text("§6")
-    expect(source).to_have_attribute("title", re.compile(r"DOMAIN\.md §6"))
+    expect(source).to_contain_text("特定技能運用要領")
+    expect(source).to_contain_text("JLPT N4")
+    expect(source.locator("a")).to_have_attribute("href", "/sources/#ssw_operation_guidelines")
+    expect(refusal).not_to_contain_text(re.compile(r"DOMAIN|seeds|\.md|verify"))
     # The refusal sits in the COE application's card, whose values are kept.
     card = page.locator("section.card", has=page.locator("form[action$='/steps/coe_application/']"))
     expect(card.locator("#refusal")).to_have_count(1)
@@ -500,5 +503,7 @@ def test_hana_looks_at_the_main_pages(page, screenshot, world, care_case, person
     expect(page.locator("main h1")).to_be_visible()
     for key in ("direct", "via_center", "via_agency", "change_of_status"):
         expect(page.locator(f"#pattern-{key}")).to_be_visible()
-    expect(page.locator("#sources")).to_contain_text("shared/seeds/002")
+    sources = page.locator("#sources")
+    expect(sources.locator("a[href='/sources/#isa_kg_flow']")).to_be_visible()
+    expect(sources).not_to_contain_text(re.compile(r"seeds|DOMAIN|\.md"))
     screenshot("procedure-kg")

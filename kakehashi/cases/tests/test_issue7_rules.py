@@ -173,6 +173,7 @@ def test_a_second_open_case_for_the_same_person_at_the_same_employer_is_refused(
     assert again.status_code == 409
     assert again.json()["code"] == "open_case_exists"
     assert first["reference"] in again.json()["message"]
+    assert again.json()["existing"] == {"case_id": first["id"]}
     assert written() == before
 
 

@@ -100,7 +100,7 @@ def test_only_receiving_organization_staff_get_the_new_case_page(world, persona,
     assert offered is (status == 200)
     if status == 403:
         page = response.content.decode()
-        assert "Only staff of a receiving organization open cases" in page
+        assert "案件を作成できるのは受入機関の職員だけ" in page
         assert "Traceback" not in page
 
 

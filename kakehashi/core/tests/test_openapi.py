@@ -28,7 +28,7 @@ def test_the_schema_is_served_and_has_the_error_format(db: None) -> None:
     served = Client().get("/api/v1/openapi.json")
     assert served.status_code == 200
     components = served.json()["components"]["schemas"]
-    assert set(components["ErrorOut"]["properties"]) == {"code", "message", "problems"}
+    assert set(components["ErrorOut"]["properties"]) == {"code", "message", "problems", "existing"}
 
 
 def test_every_operation_declares_the_errors_it_can_give(schema: dict[str, Any]) -> None:
@@ -96,3 +96,14 @@ def test_page_sizes_and_dates_declare_their_bounds(schema: dict[str, Any]) -> No
     assert dates >= 5
     person = schema["components"]["schemas"]["PersonIn"]["properties"]["date_of_birth"]
     assert person["formatMinimum"] == "1900-01-01"
+
+
+def test_the_schema_speaks_to_its_readers_without_code_words(schema: dict[str, Any]) -> None:
+    """Descriptions name documents as their readers know them, not by the keys of the
+    list of sources, files or requirement numbers."""
+    import json
+    import re
+
+    text = json.dumps(schema, ensure_ascii=False)
+    words = re.compile(r"seed|DOMAIN|\.md\b|\bR-[A-Z]+\d|moc_kg|isa_kg_flow|verify", re.I)
+    assert words.findall(text) == []

@@ -1,4 +1,4 @@
-"""Candidates who saw a published offer and contacted the receiving organization (seed 002
+"""Candidates who saw a published offer and contacted the receiving organization (isa_kg_flow
 2(2): 求人情報等を閲覧したキルギス国籍の方から受入機関に直接連絡), and the pattern-2 case the
 organization opens for one of them. Checks in the order of services/offers.py."""
 

@@ -1,4 +1,4 @@
-"""The one way to change a job offer and its candidate contacts (pattern 2, seed 002 §2).
+"""The one way to change a job offer and its candidate contacts (pattern 2, isa_kg_flow 2).
 
 Each service checks, in this order, so the status code tells which check failed:
 1. the offer (or contact) is visible to the actor (404, as if missing);
@@ -166,7 +166,7 @@ def _acting_receiving_organization(actor: Actor, organization_id: int | None) ->
 def job_offer_create(
     *, actor: Actor, data: dict[str, Any], receiving_organization_id: int | None = None
 ) -> JobOffer:
-    """A draft job offer of the actor's receiving organization (seed 002 2(1): 求人情報や
+    """A draft job offer of the actor's receiving organization (isa_kg_flow 2(1): 求人情報や
     受入機関に関する情報等). Only its staff may; the Center sees it once submitted."""
     organization = _acting_receiving_organization(actor, receiving_organization_id)
     offer = JobOffer.objects.create(

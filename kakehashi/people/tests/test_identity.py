@@ -35,7 +35,7 @@ BASE = {
 
 
 def post(api_as: Any, who: str = "hana", **changes: Any) -> Any:
-    return api_as(who).post("/persons", {**BASE, **changes})
+    return api_as(who, "en").post("/persons", {**BASE, **changes})
 
 
 def problems(response: Any) -> dict[str, str]:
@@ -142,6 +142,7 @@ def test_the_same_passport_is_refused_as_a_duplicate_pointing_to_the_record(
     assert again.status_code == 409
     assert again.json()["code"] == "duplicate_person"
     assert f"record {first.json()['id']}" in again.json()["message"]
+    assert again.json()["existing"] == {"person_id": first.json()["id"]}
     assert problems(again) == {"passport_number": "duplicate_person"}
     assert Person.objects.count() == 1
 
@@ -162,6 +163,7 @@ def test_a_duplicate_registered_elsewhere_is_refused_without_naming_the_record(
     assert again.status_code == 409
     assert "another organization" in again.json()["message"]
     assert "record" not in again.json()["message"]
+    assert "existing" not in again.json()
 
 
 def test_the_database_refuses_a_second_person_with_one_passport(world: Any) -> None:

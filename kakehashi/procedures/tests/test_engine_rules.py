@@ -501,6 +501,19 @@ def test_certification_state_names_the_decision_that_set_it() -> None:
     assert certification_state_on((), d("2026-01-01")) == ("none", None)
 
 
+def test_a_revoked_certification_keeps_no_validity_until_certified_again() -> None:
+    from kakehashi.procedures.rules import certification_on
+
+    revoked = (certified(), decision("revoked", "2025-03-01"))
+    assert certification_on(revoked, d("2026-01-01")).valid_until is None
+    reapplied = (*revoked, decision("applied", "2025-04-01"))
+    assert certification_on(reapplied, d("2026-01-01")).valid_until is None
+    again = (*reapplied, certified(on="2025-05-01", until="2029-03-31"))
+    assert certification_on(again, d("2027-01-01")).valid_until == d("2029-03-31")
+    suspended = (certified(), decision("suspended", "2025-03-01"))
+    assert certification_on(suspended, d("2026-01-01")).valid_until == d("2027-12-31")
+
+
 def revoked_on(day: str) -> AgencyFacts:
     return agency(certified(), decision("revoked", day))
 

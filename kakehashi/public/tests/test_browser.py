@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from kakehashi.access import Actor
@@ -22,6 +23,7 @@ PAGES = {
     "support-organizations": "/public/support-organizations/",
     "field-suspensions": "/public/field-suspensions/",
     "job-board": "/jobs/",
+    "sources": "/sources/",
 }
 
 
@@ -55,7 +57,20 @@ def test_a_visitor_sees_a_revocation_on_the_public_register(
         page.locator("tr", has=page.locator(link)).locator(".badge--state-revoked")
     ).to_be_visible()
     screenshot("public-agencies-after-revocation")
+    # The reason is the Kyrgyz ministry's information (MOC §3): not on a public page
+    # until that ministry consents in writing to publish it.
     page.goto(f"/public/agencies/{world.agency.pk}/")
+    expect(page.locator("main")).to_contain_text("取消し")
+    expect(page.locator("main")).not_to_contain_text("Forged documents")
+    decision = world.agency.certification_decisions.get(action="revoked")
+    services.reason_disclosure_record(
+        actor=Actor.of(world.aida),
+        decision_id=decision.pk,
+        scope="public",
+        consented_on=timezone.localdate(),
+        consent_reference="Letter 2026/117",
+    )
+    page.reload()
     expect(page.locator("main")).to_contain_text("Forged documents")
     screenshot("public-agency-history")
 
@@ -75,7 +90,7 @@ def test_every_public_page_renders_for_a_visitor_in_both_languages(
     screenshot(f"public-{name}-en")
 
 
-@pytest.mark.parametrize("name", ["agencies", "job-board"])
+@pytest.mark.parametrize("name", ["agencies", "job-board", "sources"])
 def test_public_pages_fit_a_phone(chromium: Any, live_server: Any, revoked: Any, name: str) -> None:
     context = chromium.new_context(
         base_url=live_server.url,
@@ -94,3 +109,16 @@ def test_public_pages_fit_a_phone(chromium: Any, live_server: Any, revoked: Any,
     phone.screenshot(path=str(SCREENSHOTS / f"public-phone-{name}.png"), full_page=True)
     context.close()
     assert width <= 391, f"{name} is {width}px wide on a 390px screen"
+
+
+def test_a_wrong_address_gets_kakehashis_own_page_not_a_debug_page(
+    page: Any, world: Any, screenshot: Any
+) -> None:
+    response = page.goto("/public/agencies/999999/")
+    assert response is not None
+    assert response.status == 404
+    expect(page.locator("main h1")).to_be_visible()
+    expect(page.locator("main a[href='/']")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("Traceback")
+    expect(page.locator("body")).not_to_contain_text("URLconf")
+    screenshot("public-not-found")

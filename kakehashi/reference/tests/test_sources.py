@@ -11,6 +11,7 @@ import yaml
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+from django.utils.html import escape
 
 from kakehashi.procedures import registry
 from kakehashi.procedures import rules as engine_rules
@@ -91,9 +92,9 @@ def test_the_list_of_sources_is_a_public_page_without_maintainers_notes(language
     assert response.status_code == 200
     for document in sources.documents().values():
         assert f'id="{document.key}"' in page
-        assert document.short_title.get(language) in page
+        assert escape(document.short_title.get(language)) in page
         if document.maintainer_note:
-            assert document.maintainer_note[:40] not in page
+            assert escape(document.maintainer_note[:40]) not in page
     assert "confirmed" not in page.lower()
 
 
