@@ -48,7 +48,7 @@ help:
 	@echo "make lint                 ruff check + ruff format --check"
 	@echo "make typecheck            mypy kakehashi"
 	@echo "make architecture         import contracts: layers, no loops, an engine without Django"
-	@echo "make check-migrations     fail if models have changes without a migration"
+	@echo "make check-migrations     Django's system checks (warnings fail), and models without a migration"
 	@echo "make validate-procedures  check the procedure definitions"
 	@echo "make messages             update locale/ja after changing translatable text"
 	@echo "make compile-messages     build the .mo catalogues"
@@ -104,6 +104,7 @@ architecture: venv
 	$(VENV)/bin/lint-imports --no-cache
 
 check-migrations: venv
+	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 validate-procedures: venv

@@ -1,4 +1,4 @@
-"""{% load countries %} … {{ code|country_name }}: a country's name in the reader's language
+"""{% load country_names %} … {{ code|country_name }}: a country's name in the reader's language
 instead of its ISO code."""
 
 from __future__ import annotations
