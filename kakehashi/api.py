@@ -213,6 +213,10 @@ def _register_routers() -> None:
     from kakehashi.registries.api import router as registries
 
     api.add_router("/registries", registries)
+
+    from kakehashi.protection.api import router as protection
+
+    api.add_router("/protection", protection)
     api.add_router("/registries/field-suspensions", suspension_router)
 
 

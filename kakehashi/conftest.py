@@ -14,6 +14,17 @@ from kakehashi.reference.services import reference_data_load
 from kakehashi.testing.personas import World, build_world
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_files() -> Any:
+    """Attachments the tests write go to a folder of this process, removed at the end."""
+    import shutil
+
+    from django.core.files.storage import storages
+
+    yield
+    shutil.rmtree(getattr(storages["private"], "location", ""), ignore_errors=True)
+
+
 @pytest.fixture
 def reference_data(db: None) -> None:
     """Fields and categories, loaded once and kept (reloaded after a flushing test)."""
@@ -43,6 +54,9 @@ class ApiClient:
 
     def post(self, path: str, data: Any) -> Any:
         return self.client.post(f"/api/v1{path}", data, content_type="application/json")
+
+    def upload(self, path: str, data: dict[str, Any]) -> Any:
+        return self.client.post(f"/api/v1{path}", data)
 
     def patch(self, path: str, data: Any) -> Any:
         return self.client.patch(f"/api/v1{path}", data, content_type="application/json")

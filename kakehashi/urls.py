@@ -23,6 +23,7 @@ urlpatterns = [
     path("procedures/", include("kakehashi.procedures.urls")),
     path("public/", include("kakehashi.public.urls")),
     path("registries/", include("kakehashi.registries.urls")),
+    path("protection/", include("kakehashi.protection.urls")),
     path("sources/", reference_views.source_list, name="sources"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

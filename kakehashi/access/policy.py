@@ -100,6 +100,25 @@ def may_add_test_results(actor: Actor, person: RegisteredPerson) -> bool:
     return bool(person_working_organizations(actor, person))
 
 
+def test_result_entering_organization(
+    actor: Actor, person: RegisteredPerson
+) -> Organization | None:
+    """The organization a test result is entered for: one that works with the person,
+    preferring a party other than a sending agency (whose entries need confirming)."""
+    working = person_working_organizations(actor, person)
+    found = [o for o in actor.acting_organizations if o.pk in working]
+    found.sort(key=lambda o: o.kind == OrganizationKind.SENDING_AGENCY)
+    return found[0] if found else None
+
+
+def test_result_verifier(actor: Actor, nationality: str) -> Organization | None:
+    """Confirm a test result with the test body: either contact point of the person's
+    country's MOC (moc_kg §4(2)(d), §5)."""
+    return actor.acts_as(OrganizationKind.JP_CONTACT_POINT) or actor.acts_as(
+        OrganizationKind.SENDING_CONTACT_POINT, nationality
+    )
+
+
 def sees_all_presentations(actor: Actor, person: RegisteredPerson) -> bool:
     """The registering organization sees every presentation of its person; others see only
     those made to or by their own organizations."""
@@ -152,3 +171,81 @@ def sees_reasons_of(actor: Actor, country: str) -> bool:
     """The reasons behind a decision of one side are that side's information, exchanged
     under the MOC: only the two contact points of that country's MOC see them (MOC §3)."""
     return actor.is_contact_point_for(country)
+
+
+# --- what the contact points exchange (moc_kg §3–§5, §6(4), §7(3), §7(6), §8) ------------
+
+
+class ItemLike(Protocol):
+    kind: str
+    country: str
+    stage: str
+    from_organization_id: int
+    to_organization_id: int
+
+
+def contact_point_for(actor: Actor, country: str) -> Organization | None:
+    """The contact point the actor acts for in the MOC with `country`: Japan's, or that
+    country's (the Center). Files items, answers inquiries, records consultations."""
+    return actor.acts_as(OrganizationKind.JP_CONTACT_POINT) or actor.acts_as(
+        OrganizationKind.SENDING_CONTACT_POINT, country
+    )
+
+
+def sees_moc_exchange(actor: Actor) -> bool:
+    """Whose menu offers the MOC exchange: the contact points and the embassies (return
+    support). Others reach an item only by a link, where a consent names them."""
+    return actor.is_contact_point or actor.is_kind(OrganizationKind.EMBASSY)
+
+
+def item_side(actor: Actor, item: ItemLike) -> Organization | None:
+    """The side of the item the actor acts for (its originating contact point or the
+    other one): follows it up, moves its stage, attaches files, records consent."""
+    return actor.acts_for(item.from_organization_id) or actor.acts_for(item.to_organization_id)
+
+
+def item_members(item: ItemLike) -> Any:
+    """The staff of the item's two contact points: who may own it."""
+    from kakehashi.accounts.models import Membership
+
+    return Membership.objects.filter(
+        organization_id__in=[item.from_organization_id, item.to_organization_id]
+    ).select_related("user", "organization")
+
+
+def item_recipient(actor: Actor, item: ItemLike) -> Organization | None:
+    """The receiving contact point acknowledges an item."""
+    return actor.acts_for(item.to_organization_id)
+
+
+def sees_item_attachments(actor: Actor, item: ItemLike, consented: bool) -> bool:
+    """The two contact points see the attachments; a third party only if the consent
+    covers them (`consented`)."""
+    return actor.is_contact_point_for(item.country) or consented
+
+
+def sees_item_log(actor: Actor, item: ItemLike) -> bool:
+    """Who read the item: the two contact points see it."""
+    return actor.member_of(item.from_organization_id) or actor.member_of(item.to_organization_id)
+
+
+def return_support_party(actor: Actor, country: str) -> Organization | None:
+    """Records the temporary passport and the return (moc_kg §8): Japan's contact point,
+    the ministry's (the Center) and the embassy of the person's country."""
+    return contact_point_for(actor, country) or actor.acts_as(OrganizationKind.EMBASSY, country)
+
+
+# --- fees (moc_kg §4(1)(e)) ---------------------------------------------------------------
+
+
+def fee_recording_organization(actor: Actor, case: Any) -> Organization | None:
+    """Records a fee the worker is asked to pay on a case, and the worker's signed
+    acknowledgement: the sending agency of the case, or its receiving organization."""
+    parties = actor.case_parties(case)
+    return parties.get("sending_agency") or parties.get("receiving_organization")
+
+
+def fee_policy_agency(actor: Actor, agency_id: int) -> Organization | None:
+    """An agency declares its own fee policy."""
+    org = actor.acts_for(agency_id)
+    return org if org is not None and org.kind == OrganizationKind.SENDING_AGENCY else None

@@ -61,22 +61,23 @@ def person_visibility(actor: Actor) -> Q:
     return q | case_visibility(actor, prefix="cases__")
 
 
-def job_offer_visibility(actor: Actor) -> Q:
+def job_offer_visibility(actor: Actor, prefix: str = "") -> Q:
     """- receiving organization (every member): its own offers, in every status;
     - sending-country contact point (the Center): its country's offers once submitted;
     - Japanese contact point (ISA): every offer (MOC §2, oversight).
-    Nobody else sees an offer here; published offers are on the public board."""
+    Nobody else sees an offer here; published offers are on the public board.
+    `prefix` puts the condition on a related table (e.g. "job_offer__" from fees)."""
     q = NOTHING
     for org in actor.organizations:
         if org.kind == OrganizationKind.RECEIVING_ORGANIZATION:
-            q |= Q(receiving_organization_id=org.pk)
+            q |= Q(**{f"{prefix}receiving_organization_id": org.pk})
         elif org.kind == OrganizationKind.SENDING_CONTACT_POINT:
-            q |= Q(country=org.country) & (
-                Q(status__in=CENTER_OFFER_STATUSES)
-                | Q(status="withdrawn", submitted_at__isnull=False)
+            q |= Q(**{f"{prefix}country": org.country}) & (
+                Q(**{f"{prefix}status__in": CENTER_OFFER_STATUSES})
+                | Q(**{f"{prefix}status": "withdrawn", f"{prefix}submitted_at__isnull": False})
             )
         elif org.kind == OrganizationKind.JP_CONTACT_POINT:
-            q |= EVERYTHING
+            q |= Q(**{f"{prefix}pk__isnull": False})
     return q
 
 
@@ -105,3 +106,34 @@ def awaiting_visibility(actor: Actor, steps_for_role: dict[str, list[str]]) -> Q
             continue
         q |= own & Q(current_step__in=steps_for_role.get(kind, []))
     return q
+
+
+def shared_item_visibility(actor: Actor) -> Q:
+    """What the contact points exchange under the MOC (protection.SharedItem) is the
+    originating side's confidential information (moc_kg §3):
+    - Japan's contact point: every item; a partner's contact point: its country's items;
+      a draft only the side that drafts it;
+    - the embassy of the item's country: its return-support items (moc_kg §8 names it);
+    - any other organization: an item whose originating side's written consent names it.
+    The condition joins consents: select items `pk__in` it (no duplicates)."""
+    q = NOTHING
+    filed = ~Q(stage="draft")
+    for org in actor.organizations:
+        own_draft = Q(stage="draft", from_organization_id=org.pk)
+        if org.kind == OrganizationKind.JP_CONTACT_POINT:
+            q |= filed | own_draft
+        elif org.kind == OrganizationKind.SENDING_CONTACT_POINT:
+            q |= Q(country=org.country) & (filed | own_draft)
+        elif org.kind == OrganizationKind.EMBASSY:
+            q |= Q(kind="return", country=org.country) & filed
+    ids = sorted(actor.organization_ids)
+    if ids:
+        q |= Q(consents__to_organization_id__in=ids) & filed
+    return q
+
+
+def fee_visibility(actor: Actor) -> Q:
+    """Fees are seen by whoever sees their case or their job offer."""
+    return case_visibility(actor, prefix="case__") | (
+        Q(job_offer__isnull=False) & job_offer_visibility(actor, prefix="job_offer__")
+    )

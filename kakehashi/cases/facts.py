@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from kakehashi.accounts.models import Organization
-from kakehashi.people.models import Person
+from kakehashi.people.models import Person, TestResult, Verification
 from kakehashi.procedures.facts import (
     AgencyFacts,
     CaseFacts,
@@ -20,6 +20,7 @@ from kakehashi.procedures.facts import (
     TestFact,
     WorkplaceFacts,
 )
+from kakehashi.protection.selectors import fraud_holds
 from kakehashi.reference import minimum_wages
 from kakehashi.reference.models import BusinessCategory, Field
 from kakehashi.registries.models import (
@@ -31,7 +32,17 @@ from kakehashi.registries.models import (
 from .models import Case
 
 
+def _test_status(result: TestResult, holds: dict[int, str]) -> str:
+    """Whether a result counts: not under a test-fraud report (moc_kg §5), and confirmed by a
+    contact point if its own sending agency entered it (docs/adr/0017)."""
+    if result.pk in holds:
+        return holds[result.pk]
+    return "unverified" if result.verification == Verification.PENDING else "counts"
+
+
 def person_facts(person: Person) -> PersonFacts:
+    results = list(person.test_results.select_related("business_category"))
+    holds = fraud_holds(r.pk for r in results)
     tests = tuple(
         TestFact(
             kind=t.kind,
@@ -40,8 +51,9 @@ def person_facts(person: Person) -> PersonFacts:
             taken_on=t.taken_on,
             category=t.business_category.code if t.business_category else None,
             level=t.level,
+            status=_test_status(t, holds),
         )
-        for t in person.test_results.select_related("business_category")
+        for t in results
     )
     exemptions = tuple(
         ExemptionFact(kind=e.kind, field=e.field.code)

@@ -102,6 +102,24 @@ MESSAGES: dict[str, Any] = {
         "Japan has suspended acceptance in “%(field)s” from %(from)s%(until)s; "
         "new applications are refused on %(date)s."
     ),
+    # Test results that do not count (moc_kg §5; docs/adr/0017)
+    "test_result_held": gettext_lazy(
+        "The result of “%(test)s” taken on %(taken_on)s is under a test-fraud report "
+        "between the contact points and does not count until the report is closed."
+    ),
+    "test_result_fraudulent": gettext_lazy(
+        "The result of “%(test)s” taken on %(taken_on)s was found fraudulent by the "
+        "contact points and does not count."
+    ),
+    "test_result_unverified": gettext_lazy(
+        "The result of “%(test)s” taken on %(taken_on)s was entered by the sending "
+        "agency and counts once a contact point has confirmed it with the test body."
+    ),
+    # Prohibited contract terms (moc_kg §4(1)(a), (b))
+    "prohibited_contract_term": gettext_lazy(
+        "The %(step)s contains a prohibited term: %(term)s. No application can be filed on "
+        "it. A draft misconduct report awaits the contact point's review."
+    ),
     # Change of status (Immigration Control Act Art. 20)
     "filed_after_period_of_stay": gettext_lazy(
         "The application was filed on %(filed)s, after the current period of stay ended on "
@@ -134,6 +152,22 @@ MESSAGES: dict[str, Any] = {
     "too_long": gettext_lazy("At most %(max)s characters."),
     "date_in_future": gettext_lazy("The date cannot be after today (%(today)s)."),
     "before_prerequisite": gettext_lazy("The date cannot be before “%(step)s” (%(date)s)."),
+}
+
+
+# The prohibited-terms checklist (procedures/rules.py PROHIBITED_TERMS) in words.
+PROHIBITED_TERM_NAMES: dict[str, Any] = {
+    "term_deposit": gettext_lazy("a deposit or guarantee money"),
+    "term_manages_property": gettext_lazy(
+        "management of the worker's or relatives' money, property or passport"
+    ),
+    "term_penalty": gettext_lazy("a penalty for breach of contract"),
+    "term_undue_transfer": gettext_lazy("another undue transfer of money or property"),
+}
+CONTRACT_NAMES: dict[str, Any] = {
+    "employment_contract": gettext_lazy("employment contract"),
+    "center_recruitment_contract": gettext_lazy("recruitment contract with the Center"),
+    "agency_recruitment_contract": gettext_lazy("recruitment contract with the sending agency"),
 }
 
 
@@ -191,6 +225,10 @@ def render(finding: Finding) -> str:
         params["until"] = (
             _(" until %(date)s") % {"date": params["until"]} if params["until"] else ""
         )
+    if finding.code == "prohibited_contract_term":
+        term, step = str(finding.params.get("term")), str(finding.params.get("step"))
+        params["term"] = str(PROHIBITED_TERM_NAMES.get(term, term))
+        params["step"] = str(CONTRACT_NAMES.get(step, _("contract")))
     template = MESSAGES.get(finding.code)
     if template is None:
         return finding.code

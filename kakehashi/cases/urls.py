@@ -12,4 +12,10 @@ urlpatterns = [
         "<int:case_id>/steps/<slug:step_key>/", views.case_complete_step_view, name="complete_step"
     ),
     path("<int:case_id>/withdraw/", views.case_withdraw_view, name="withdraw"),
+    path("<int:case_id>/fees/", views.case_fee_view, name="fee"),
+    path(
+        "<int:case_id>/fees/<int:fee_id>/acknowledge/",
+        views.case_fee_acknowledge_view,
+        name="fee_acknowledge",
+    ),
 ]

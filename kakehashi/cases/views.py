@@ -19,11 +19,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kakehashi.access import Actor, request_actor
-from kakehashi.access.policy import case_opening_organizations, may_open_cases
+from kakehashi.access.policy import (
+    case_opening_organizations,
+    fee_recording_organization,
+    may_open_cases,
+)
 from kakehashi.core.errors import DomainError, NotAllowed, NotFound, Problem
 from kakehashi.core.forms import apply_problems
+from kakehashi.core.pages import form_refusal, page_refusal
 from kakehashi.people.selectors import person_list
 from kakehashi.procedures import registry
+from kakehashi.protection.forms import FeeAcknowledgementForm, FeeForm
+from kakehashi.protection.selectors import fees_of_case
+from kakehashi.protection.services.fees import fee_acknowledgement_record, fee_record
 from kakehashi.reference.models import Field
 
 from . import services
@@ -98,6 +106,8 @@ def _render_detail(
     bound: EvidenceForm | None = None,
     refusal: list[Any] | None = None,
     withdraw_form: WithdrawForm | None = None,
+    fee_form: FeeForm | None = None,
+    fee_refusal: list[Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     evaluation = case_evaluation(case)
@@ -122,8 +132,14 @@ def _render_detail(
             step["evidence_rows"] = _evidence_rows(
                 step["completion"]["evidence"], labels[step["key"]]
             )
+    actor = request_actor(request)
+    may_record_fees = fee_recording_organization(actor, case) is not None
     context = {
         "nav": "cases",
+        "fees": list(fees_of_case(actor, case.pk)),
+        "fee_form": (fee_form or FeeForm(prefix="fee")) if may_record_fees else None,
+        "ack_form": FeeAcknowledgementForm(prefix="ack") if may_record_fees else None,
+        "fee_refusal": fee_refusal,
         "case": detail,
         "forms": forms,
         "refusal_top": refusal_top,
@@ -149,6 +165,55 @@ def _evidence_rows(evidence: dict[str, Any], specs: dict[str, Any]) -> list[tupl
             shown = next((c.label.get(language) for c in spec.choices if c.key == value), shown)
         rows.append((spec.label.get(language), shown))
     return rows
+
+
+def _breakdown(text: str) -> list[dict[str, str]]:
+    rows = []
+    for line in text.splitlines():
+        if line.strip():
+            item, _sep, amount = line.rpartition("|")
+            rows.append({"item": item.strip(), "amount": amount.strip()})
+    return rows
+
+
+@login_required
+@require_POST
+def case_fee_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record a fee the worker is asked to pay (moc_kg §4(1)(e))."""
+    actor = request_actor(request)
+    case = _get_case(actor, case_id)
+    form = FeeForm(request.POST, prefix="fee")
+    if not form.is_valid():
+        return _render_detail(request, case, fee_form=form, status=422)
+    data = {**form.cleaned_data, "case_id": case.pk}
+    data["breakdown"] = _breakdown(data["breakdown"])
+    try:
+        fee_record(actor=actor, data=data)
+    except DomainError as exc:
+        refusal = form_refusal(form, exc)
+        return _render_detail(request, case, fee_form=form, fee_refusal=refusal, status=exc.status)
+    messages.success(request, _("The fee was recorded."))
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_fee_acknowledge_view(request: HttpRequest, case_id: int, fee_id: int) -> HttpResponse:
+    """Record the worker's signed acknowledgement of a fee."""
+    actor = request_actor(request)
+    case = _get_case(actor, case_id)
+    form = FeeAcknowledgementForm(request.POST, prefix="ack")
+    if not form.is_valid():
+        problems = [
+            Problem("invalid_input", str(e), field=f) for f, es in form.errors.items() for e in es
+        ]
+        return _render_detail(request, case, fee_refusal=problems, status=422)
+    try:
+        fee_acknowledgement_record(actor=actor, fee_id=fee_id, **form.cleaned_data)
+    except DomainError as exc:
+        return _render_detail(request, case, fee_refusal=page_refusal(exc), status=exc.status)
+    messages.success(request, _("The worker's acknowledgement was recorded."))
+    return redirect("cases:detail", case_id=case.pk)
 
 
 @login_required

@@ -24,8 +24,14 @@ from django.utils.translation import gettext as _
 from .errors import Problem
 from .text import forbidden_character
 
-# The largest body accepted (documented in the README and the OpenAPI description).
+# The largest body accepted (documented in the README and the OpenAPI description); an
+# upload path ("…/attachments") takes one file of ATTACHMENT_MAX_BYTES and its form.
 MAX_BODY_BYTES = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+MAX_UPLOAD_BYTES = settings.ATTACHMENT_MAX_BYTES + 64 * 1024
+
+
+def body_limit(request: HttpRequest) -> int:
+    return MAX_UPLOAD_BYTES if request.path.rstrip("/").endswith("/attachments") else MAX_BODY_BYTES
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -49,7 +55,7 @@ def _refuse(
 
 def _too_large(request: HttpRequest) -> HttpResponse:
     message = _("The request is too large: at most %(size)s bytes are accepted.") % {
-        "size": f"{MAX_BODY_BYTES:,}"
+        "size": f"{body_limit(request):,}"
     }
     return _refuse(
         request,
@@ -108,7 +114,7 @@ class InputBoundaryMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > MAX_BODY_BYTES:
+        if length > body_limit(request):
             return _too_large(request)
         try:
             problems = self._problems(request)

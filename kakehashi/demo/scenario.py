@@ -16,10 +16,13 @@ from django.utils import timezone
 
 from kakehashi.access import Actor
 from kakehashi.accounts.models import MemberRole, Membership, Organization, OrganizationKind, User
+from kakehashi.cases.models import Case
 from kakehashi.cases.services import case_complete_step, case_create
 from kakehashi.joboffers import services as offers_services
 from kakehashi.joboffers.models import JobOffer
 from kakehashi.people.models import Person, TestKind, TestResult
+from kakehashi.protection.models import ReturnCase
+from kakehashi.protection.services import common, exchange, fees, reports, returns
 from kakehashi.reference.models import BusinessCategory
 from kakehashi.reference.services import reference_data_load
 from kakehashi.registries import services as registry_services
@@ -285,6 +288,7 @@ EVIDENCE = {
             datetime.date.fromisoformat(d) + datetime.timedelta(days=120)
         ).isoformat(),
     },
+    "change_of_status_decision": lambda d: {"decided_on": d, "outcome": "granted"},
 }
 
 
@@ -418,6 +422,7 @@ def _job_offers(orgs: dict[str, Organization], users: dict[str, User]) -> JobOff
             "positions": 3,
             "japanese_level_required": "N4",
             "description": "Daily care of residents; training in Japanese care; dormitory.",
+            "worker_pays_nothing": True,
         },
     )
     offers_services.job_offer_submit(actor=Actor.of(users["hana"]), offer_id=published.pk)
@@ -614,4 +619,230 @@ def load_demo() -> list[DemoUser]:
     _tests(p, "care", today, japanese=False)
     c = case("hana", p, "care", "care", "direct")
     _walk(c, [("employment_contract", "hana", 10)], today, users)
+
+    # Direct: the contract was recorded with a penalty clause, so the COE application is
+    # refused and a misconduct report waits in draft for Japan's contact point (MOC §4(1)(b)).
+    p = _person(
+        it, "DOGOVOROV", "BAKYT", "Договоров Бакыт", born.replace(year=1994), passport="PD1000009"
+    )
+    _tests(p, "electrical_electronics_assembly", today)
+    c = case("ito", p, "industrial_products", "electrical_electronics_assembly", "direct")
+    _walk(
+        c,
+        [("employment_contract", "ito", 6)],
+        today,
+        users,
+        overrides={"employment_contract": {"term_penalty": True}},
+    )
+
+    # Change of status refused: a return case opens for the ministry and the embassy (MOC §8).
+    p = _person(
+        care,
+        "OTKAZOVA",
+        "AIGUL",
+        "Отказова Айгүл",
+        born.replace(year=1999),
+        passport="PD1000010",
+        country="JP",
+        status="Student",
+    )
+    _tests(p, "care", today)
+    c = case("hana", p, "care", "care", "change_of_status")
+    _walk(
+        c,
+        [
+            ("employment_contract", "hana", 70),
+            ("change_of_status_application", "hana", 60),
+            ("change_of_status_decision", "hana", 8),
+        ],
+        today,
+        users,
+        overrides={"change_of_status_decision": {"outcome": "refused"}},
+    )
+    _protection(orgs, users, today)
     return demo_users
+
+
+def _protection(
+    orgs: dict[str, Organization], users: dict[str, User], today: datetime.date
+) -> None:
+    """What the two contact points exchange (MOC §3–§5, §7(3), §8), at different stages,
+    and the fees workers are asked to pay (MOC §4(1)(e))."""
+    isao, aida, bakyt = (Actor.of(users[u]) for u in ("isao", "aida", "bakyt"))
+    ago = lambda days: today - datetime.timedelta(days=days)  # noqa: E731
+
+    # A report forwarded from the city's consultation desk: acknowledged, under investigation.
+    broker = reports.misconduct_report_file(
+        actor=isao,
+        data={
+            "country": "KG",
+            "categories": ["a", "c"],
+            "subject_name": orgs["rogue"].name_en,
+            "subject_kind": "legal_entity",
+            "subject_country": "KG",
+            "subject_organization_id": orgs["rogue"].pk,
+            "facts": (
+                "Two candidates told the city's consultation desk that the broker took a "
+                "deposit of 80,000 som each and kept their passports until departure."
+            ),
+            "occurred_from": ago(120),
+            "occurred_until": ago(90),
+            "places": "Bishkek",
+            "channel": "municipality",
+            "channel_organization_id": orgs["city"].pk,
+            "channel_note": "Nagaoka City consultation desk",
+        },
+    )
+    common.item_acknowledge(actor=aida, item_id=broker.pk)
+    common.item_follow_up(
+        actor=aida,
+        item_id=broker.pk,
+        stage="under_investigation",
+        owner_id=users["aida"].pk,
+        due_on=today + datetime.timedelta(days=30),
+    )
+
+    # Fees without a breakdown by a certified agency: investigated, result reported.
+    fees_report = reports.misconduct_report_file(
+        actor=isao,
+        data={
+            "country": "KG",
+            "categories": ["e"],
+            "subject_name": orgs["agency"].name_en,
+            "subject_kind": "legal_entity",
+            "subject_country": "KG",
+            "subject_organization_id": orgs["agency"].pk,
+            "facts": "A worker in Nagaoka paid a 'service fee' without any breakdown.",
+            "places": "Bishkek; Nagaoka",
+        },
+    )
+    common.item_acknowledge(actor=aida, item_id=fees_report.pk)
+    investigation = exchange.investigation_open(
+        actor=aida, agency_id=orgs["agency"].pk, report_ids=[fees_report.pk]
+    )
+    exchange.investigation_report(
+        actor=aida,
+        item_id=investigation.pk,
+        guidance="Ordered to give every worker a written breakdown in Kyrgyz or Russian.",
+        result="The fee was real but its breakdown was not shown; the agency now issues one.",
+    )
+    common.item_follow_up(actor=aida, item_id=fees_report.pk, stage="measures_taken")
+
+    # A test-fraud report on a pending candidate's skill test: new in Japan's inbox, and the
+    # result no longer counts for her COE application.
+    held = TestResult.objects.filter(person__family_name="TESTOVA", kind=TestKind.SKILL).first()
+    if held is not None:
+        reports.test_fraud_report_file(
+            actor=aida,
+            data={
+                "country": "KG",
+                "fraud_kind": "impersonation",
+                "facts": "The test centre reports that the photo on the admission ticket differs.",
+                "test_result_ids": [held.pk],
+            },
+        )
+
+    # Inquiries: one answered, one overdue.
+    asked = exchange.inquiry_send(
+        actor=isao,
+        data={
+            "country": "KG",
+            "subject": "Registration of the contracts with the Center",
+            "question": "How long does the registration with the Center take at present?",
+            "due_on": today + datetime.timedelta(days=14),
+        },
+    )
+    exchange.inquiry_answer(
+        actor=aida, item_id=asked.pk, answer="About ten working days after the documents arrive."
+    )
+    late = exchange.inquiry_send(
+        actor=aida,
+        data={
+            "country": "KG",
+            "subject": "Workers of an employer under an improvement order",
+            "question": "Are Kyrgyz nationals working at the organization under the order?",
+            "due_on": today,
+        },
+    )
+    common.item_follow_up(actor=aida, item_id=late.pk, due_on=ago(5))
+
+    # Consultations: one held, with minutes and action items; the next one planned.
+    held_meeting = exchange.consultation_plan(
+        actor=isao,
+        data={
+            "country": "KG",
+            "consultation_kind": "regular",
+            "title": "Regular consultation 2026 (first half)",
+            "meets_on": ago(30),
+            "place": "Online",
+            "agenda": [
+                {"category": "b", "title": "Brokers taking deposits"},
+                {"category": "d", "title": "Impersonation in the skill tests"},
+            ],
+            "item_ids": [broker.pk],
+        },
+    )
+    exchange.consultation_minutes(
+        actor=isao,
+        item_id=held_meeting.pk,
+        minutes="Both sides will share broker reports within a week of receipt.",
+        actions=[
+            {
+                "description": "Send the list of deposits refunded",
+                "owner_organization_id": orgs["center"].pk,
+                "due_on": today + datetime.timedelta(days=20),
+            },
+            {
+                "description": "Publish guidance on fee breakdowns",
+                "owner_organization_id": orgs["isa"].pk,
+                "due_on": today + datetime.timedelta(days=40),
+            },
+        ],
+    )
+    exchange.consultation_plan(
+        actor=aida,
+        data={
+            "country": "KG",
+            "consultation_kind": "ad_hoc",
+            "title": "Test fraud in the care skill test",
+            "meets_on": today + datetime.timedelta(days=21),
+            "agenda": [{"category": "d", "title": "Checks at the test centres"}],
+        },
+    )
+
+    # Return support: the ministry asked for a temporary passport.
+    returning = ReturnCase.objects.first()
+    if returning is not None:
+        returns.return_case_update(
+            actor=aida,
+            item_id=returning.pk,
+            temporary_passport_requested_on=ago(3),
+            return_on=today + datetime.timedelta(days=12),
+        )
+
+    # Fees on an agency case: one acknowledged by the worker's signed statement.
+    case_id = (
+        Case.objects.filter(person__family_name="SAMPLOVA").values_list("pk", flat=True).first()
+    )
+    if case_id is not None:
+        fee = fees.fee_record(
+            actor=bakyt,
+            data={
+                "case_id": case_id,
+                "purpose": "training",
+                "basis": "Four months of Japanese lessons before departure, 120 hours.",
+                "amount": "36000",
+                "currency": "KGS",
+                "breakdown": [
+                    {"item": "Japanese lessons (120 hours)", "amount": "30000"},
+                    {"item": "Textbooks", "amount": "6000"},
+                ],
+            },
+        )
+        fees.fee_acknowledgement_record(
+            actor=bakyt,
+            fee_id=fee.pk,
+            acknowledged_on=ago(10),
+            language="ky",
+            document_reference="AT-FEE-2026-031",
+        )

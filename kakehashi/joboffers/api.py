@@ -70,6 +70,7 @@ class PublicOffer(Schema):
     how_to_apply: str
     published_at: datetime.datetime | None
     closes_on: datetime.date | None
+    worker_pays_nothing: bool
 
     @staticmethod
     def resolve_receiving_organization(obj: JobOffer) -> dict[str, Any]:
@@ -105,6 +106,7 @@ class JobOfferIn(Schema):
     organization_info: str
     how_to_apply: str
     closes_on: Day | None = None
+    worker_pays_nothing: bool = False
     receiving_organization_id: int | None = None
 
 
@@ -120,6 +122,7 @@ class JobOfferPatch(Schema):
     organization_info: str | None = None
     how_to_apply: str | None = None
     closes_on: Day | None = None
+    worker_pays_nothing: bool | None = None
 
 
 class ReviewIn(Schema):

@@ -77,6 +77,14 @@ class JobOfferForm(AccessibleForm):
         widget=DateInput(),
         help_text=_("Leave empty to keep the offer open until you withdraw it."),
     )
+    worker_pays_nothing = forms.BooleanField(
+        label=_("The worker pays nothing: the employer pays every cost of recruitment"),
+        required=False,
+        help_text=_(
+            "The offer then carries the employer-pays mark, and no fee to the worker can be "
+            "recorded on it."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

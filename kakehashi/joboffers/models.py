@@ -82,6 +82,9 @@ class JobOffer(models.Model):
     organization_info = models.TextField(_("about the organization"))
     how_to_apply = models.TextField(_("how to contact the organization"))
     closes_on = models.DateField(_("closing date"), null=True, blank=True)
+    # The employer pays every cost of recruitment and the worker nothing (the ILO/IOM
+    # employer-pays principle, ilo_fair_recruitment principle 7): shown as a mark.
+    worker_pays_nothing = models.BooleanField(_("the worker pays nothing"), default=False)
 
     status = models.CharField(
         max_length=16, choices=JobOfferStatus.choices, default=JobOfferStatus.DRAFT

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .models import JobOffer, JobOfferStatus
 
@@ -23,6 +24,22 @@ STATUS_BADGE: dict[str, str] = {
 
 def _label(name: str) -> str:
     return str(capfirst(JobOffer._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
+
+
+EMPLOYER_PAYS = _lazy("Employer pays: the worker pays no fee")
+
+
+def offer_costs(offer: JobOffer) -> str:
+    """The employer-pays mark, or every fee the worker is asked to pay with its amount
+    (moc_kg §4(1)(e))."""
+    if offer.worker_pays_nothing:
+        return str(EMPLOYER_PAYS)
+    fees = list(offer.fees.all())
+    if not fees:
+        return _("No fee to the worker is recorded")
+    return "; ".join(
+        f"{f.get_purpose_display()}: {f.amount:,.0f} {f.currency} ({f.basis})" for f in fees
+    )
 
 
 def wage(offer: JobOffer) -> str:
@@ -43,6 +60,7 @@ def offer_facts(offer: JobOffer) -> list[tuple[str, Any]]:
             _label("closes_on"),
             offer.closes_on.isoformat() if offer.closes_on else _("No closing date"),
         ),
+        (_("Costs to the worker"), offer_costs(offer)),
     ]
 
 
@@ -76,6 +94,7 @@ def public_offer_data(offer: JobOffer, url: str) -> dict[str, Any]:
             timezone.localdate(offer.published_at).isoformat() if offer.published_at else None
         ),
         "closes_on": offer.closes_on.isoformat() if offer.closes_on else None,
+        "worker_pays_nothing": offer.worker_pays_nothing,
     }
 
 
@@ -97,6 +116,7 @@ CSV_COLUMNS = (
     "japanese_level_required",
     "published_on",
     "closes_on",
+    "worker_pays_nothing",
     "description",
     "organization_info",
     "how_to_apply",

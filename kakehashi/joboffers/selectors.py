@@ -28,8 +28,10 @@ from .models import (
 
 
 def job_offers_visible_to(actor: Actor) -> QuerySet[JobOffer]:
-    return JobOffer.objects.filter(job_offer_visibility(actor)).select_related(
-        "receiving_organization", "field", "business_category"
+    return (
+        JobOffer.objects.filter(job_offer_visibility(actor))
+        .select_related("receiving_organization", "field", "business_category")
+        .prefetch_related("fees")
     )
 
 
@@ -180,7 +182,11 @@ def published_offers(
         qs = qs.filter(work_location__icontains=word)
     if filters.japanese_level:
         qs = qs.filter(japanese_level_required__in=levels_at_or_below(filters.japanese_level))
-    return qs.select_related("receiving_organization", "field", "business_category").order_by("-id")
+    return (
+        qs.select_related("receiving_organization", "field", "business_category")
+        .prefetch_related("fees")
+        .order_by("-id")
+    )
 
 
 def published_offer_get(offer_id: int) -> JobOffer:

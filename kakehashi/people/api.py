@@ -29,6 +29,10 @@ class TestResultOut(Schema):
     passed: bool
     taken_on: datetime.date
     certificate_number: str
+    entered_by_organization_id: int | None
+    verification: str
+    verified_at: datetime.datetime | None
+    verification_basis: str
 
     @staticmethod
     def resolve_business_category(obj: TestResult) -> str | None:
@@ -145,6 +149,21 @@ def add_test_result(
         actor=request_actor(request), person_id=person_id, data=TestResultData(**payload.dict())
     )
     return Status(201, result)
+
+
+class VerificationIn(Schema):
+    basis: str
+
+
+@router.post("/{person_id}/test-results/{result_id}/confirmation", response=TestResultOut)
+def confirm_test_result(
+    request: HttpRequest, person_id: int, result_id: int, payload: VerificationIn
+) -> TestResult:
+    """A contact point confirms, with the test body, a result a sending agency entered for
+    its own candidate (MOC §5). Until then the result does not count."""
+    return services.test_result_verify(
+        actor=request_actor(request), person_id=person_id, result_id=result_id, basis=payload.basis
+    )
 
 
 class PresentationIn(Schema):

@@ -59,6 +59,12 @@ class TestKind(models.TextChoices):
     JAPANESE = "japanese", _("Japanese language test")
 
 
+class Verification(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("Not needed (entered by an independent party)")
+    PENDING = "pending", _("Awaiting confirmation by a contact point")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
 class TestResult(models.Model):
     """A test taken: a skill test for a business category, or a Japanese test with a level.
     Which tests count is in reference/data/ssw_rules.yaml."""
@@ -73,6 +79,30 @@ class TestResult(models.Model):
     passed = models.BooleanField(_("passed"))
     taken_on = models.DateField(_("date taken"))
     certificate_number = models.CharField(_("certificate number"), max_length=60, blank=True)
+    # Who entered the result, and whether it has to be and has been confirmed. A result a
+    # sending agency enters for its own candidate counts only once a contact point has
+    # confirmed it with the test body (moc_kg §4(2)(d), §5; docs/adr/0017).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_by_organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(null=True, blank=True)
+    verification = models.CharField(
+        _("verification"),
+        max_length=16,
+        choices=Verification.choices,
+        default=Verification.NOT_NEEDED,
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_by_organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_basis = models.CharField(_("how it was confirmed"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-taken_on", "id"]

@@ -17,16 +17,26 @@ from kakehashi.access.policy import (
     may_add_test_results,
     may_manage_person,
     person_registering_organization,
+    test_result_entering_organization,
+    test_result_verifier,
 )
 from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.core import validation
-from kakehashi.core.errors import Conflict, InvalidInput, NotAllowed, Problem
+from kakehashi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from kakehashi.procedures.registry import ssw_rules
 from kakehashi.reference.models import BusinessCategory
 
 from .checks import clean_person
 from .inputs import PersonChanges, PersonData, TestResultData
-from .models import Person, PersonEvent, PersonEventKind, Presentation, TestKind, TestResult
+from .models import (
+    Person,
+    PersonEvent,
+    PersonEventKind,
+    Presentation,
+    TestKind,
+    TestResult,
+    Verification,
+)
 from .selectors import person_get_for_user, persons_visible_to
 
 # The fields of a person's record (PersonData without the MRZ, which is checked, not kept).
@@ -236,6 +246,8 @@ def test_result_add(*, actor: Actor, person_id: int, data: TestResultData) -> Te
     problems += _test_code_problems(str(kind), test_code, level)
     if problems:
         raise InvalidInput(problems)
+    entering = test_result_entering_organization(actor, person)
+    by_agency = entering is not None and entering.kind == OrganizationKind.SENDING_AGENCY
     return TestResult.objects.create(
         person=person,
         kind=str(kind),
@@ -245,7 +257,51 @@ def test_result_add(*, actor: Actor, person_id: int, data: TestResultData) -> Te
         passed=data.passed,
         taken_on=data.taken_on,
         certificate_number=number,
+        entered_by=actor.user,
+        entered_by_organization=entering,
+        entered_at=timezone.now(),
+        verification=Verification.PENDING if by_agency else Verification.NOT_NEEDED,
     )
+
+
+@transaction.atomic
+def test_result_verify(*, actor: Actor, person_id: int, result_id: int, basis: str) -> TestResult:
+    """A contact point confirms, with the test body, a result a sending agency entered for
+    its own candidate; until then it does not count (moc_kg §5; docs/adr/0017)."""
+    result = (
+        TestResult.objects.select_for_update()
+        .filter(pk=result_id, person_id=person_id, person__in=persons_visible_to(actor))
+        .select_related("person")
+        .first()
+    )
+    if result is None:
+        raise NotFound("test result")
+    organization = test_result_verifier(actor, result.person.nationality)
+    if organization is None:
+        raise NotAllowed(_("Only a contact point confirms a test result with the test body."))
+    problems: list[Problem] = []
+    basis = validation.text_field(basis, "basis", problems, required=True, max_length=200)
+    if problems:
+        raise InvalidInput(problems)
+    if result.verification != Verification.PENDING:
+        raise Conflict(
+            _("This result does not await confirmation."), code="not_awaiting_confirmation"
+        )
+    result.verification = Verification.CONFIRMED
+    result.verified_by = actor.required_user
+    result.verified_by_organization = organization
+    result.verified_at = timezone.now()
+    result.verification_basis = basis
+    result.save(
+        update_fields=[
+            "verification",
+            "verified_by",
+            "verified_by_organization",
+            "verified_at",
+            "verification_basis",
+        ]
+    )
+    return result
 
 
 @transaction.atomic

@@ -28,6 +28,10 @@ class TestFact:
     taken_on: datetime.date
     category: str | None = None  # business category code, for skill tests
     level: str = ""
+    # Whether the result counts: "counts"; "unverified" (a sending agency entered it for its
+    # own candidate and no contact point has confirmed it); "held" (under an open test-fraud
+    # report); "fraud" (a report found it fraudulent). Only "counts" counts (moc_kg §5).
+    status: str = "counts"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .facts import AgencyFacts, CaseFacts, CertificationDecision, FieldFacts
+from .facts import AgencyFacts, CaseFacts, CertificationDecision, FieldFacts, TestFact
 from .schema import JapaneseTest, SswRules
 
 # Documents of the project's list of sources (reference/data/sources.yaml).
@@ -215,16 +215,42 @@ def _meets(test: JapaneseTest, level: str) -> bool:
     return test.levels.index(level) >= test.levels.index(test.minimum)
 
 
-def _passed_any(ctx: RuleContext, tests: tuple[JapaneseTest, ...]) -> bool:
+def _japanese_passes(ctx: RuleContext, tests: tuple[JapaneseTest, ...]) -> list[TestFact]:
     by_code = {t.code: t for t in tests}
-    return any(
-        t.kind == "japanese"
+    return [
+        t
+        for t in ctx.facts.person.tests
+        if t.kind == "japanese"
         and t.passed
         and t.taken_on <= ctx.on
         and t.test_code in by_code
         and _meets(by_code[t.test_code], t.level)
-        for t in ctx.facts.person.tests
-    )
+    ]
+
+
+def _passed_any(ctx: RuleContext, tests: tuple[JapaneseTest, ...]) -> bool:
+    return any(t.status == "counts" for t in _japanese_passes(ctx, tests))
+
+
+# Why a passed result does not count (moc_kg §5: test fraud is shared and acted on; a
+# result its own sending agency entered waits for a contact point's confirmation, ADR 0017).
+NOT_COUNTING = {
+    "held": "test_result_held",
+    "fraud": "test_result_fraudulent",
+    "unverified": "test_result_unverified",
+}
+
+
+def _not_counting(tests: list[TestFact]) -> list[Finding]:
+    return [
+        Finding(
+            NOT_COUNTING[t.status],
+            f"{MOC} §5",
+            {"test": f"{t.test_code} {t.level}".strip(), "taken_on": t.taken_on.isoformat()},
+        )
+        for t in tests
+        if t.status in NOT_COUNTING
+    ]
 
 
 def ssw1_eligible(ctx: RuleContext) -> list[Finding]:
@@ -242,15 +268,18 @@ def ssw1_eligible(ctx: RuleContext) -> list[Finding]:
     exempt = any(e.field == fld.code for e in person.exemptions)
     if exempt:
         return findings
-    skill_passed = any(
-        t.kind == "skill" and t.passed and t.category == fld.category and t.taken_on <= ctx.on
+    skill_passes = [
+        t
         for t in person.tests
-    )
-    if not skill_passed:
+        if t.kind == "skill" and t.passed and t.category == fld.category and t.taken_on <= ctx.on
+    ]
+    if not any(t.status == "counts" for t in skill_passes):
+        findings += _not_counting(skill_passes)
         findings.append(
             Finding("skill_test_missing", rules.skill_test_source, {"category": fld.category})
         )
     if not _passed_any(ctx, rules.japanese_tests):
+        findings += _not_counting(_japanese_passes(ctx, rules.japanese_tests))
         accepted = ", ".join(
             f"{t.name.en} {t.minimum}+" if t.minimum else t.name.en for t in rules.japanese_tests
         )
@@ -259,6 +288,7 @@ def ssw1_eligible(ctx: RuleContext) -> list[Finding]:
         )
     for test in rules.field_tests.get(fld.code, ()):
         if not _passed_any(ctx, (test,)):
+            findings += _not_counting(_japanese_passes(ctx, (test,)))
             findings.append(
                 Finding(
                     "field_test_missing",
@@ -353,7 +383,46 @@ def minimum_wage(ctx: RuleContext) -> list[Finding]:
     ]
 
 
+# --- Prohibited contract terms (moc_kg §4(1)(a), (b)) -------------------------------------
+
+# The checklist each employment or recruitment contract answers (evidence keys of the
+# contract steps), with the MOC item each term falls under.
+PROHIBITED_TERMS: dict[str, str] = {
+    "term_deposit": f"{MOC} §4(1)(a)",
+    "term_manages_property": f"{MOC} §4(1)(a)",
+    "term_penalty": f"{MOC} §4(1)(b)",
+    "term_undue_transfer": f"{MOC} §4(1)(b)",
+}
+
+
+def prohibited_terms_in(evidence: Mapping[str, Any]) -> list[str]:
+    """The checklist items a contract's evidence answers "yes"."""
+    return [key for key in PROHIBITED_TERMS if evidence.get(key) is True]
+
+
+def no_prohibited_terms(ctx: RuleContext) -> list[Finding]:
+    """No application goes to immigration on a contract with a deposit or guarantee money,
+    management of the worker's or relatives' money, property or passport, a penalty for
+    breach, or any other undue transfer of money or property (moc_kg §4(1)(a), (b))."""
+    latest: dict[str, Any] = {}
+    for completion in sorted(ctx.facts.completions, key=lambda c: c.seq):
+        if any(key in completion.evidence for key in PROHIBITED_TERMS):
+            latest[completion.step_key] = completion
+    findings = []
+    for step_key, completion in latest.items():
+        for term in prohibited_terms_in(completion.evidence):
+            findings.append(
+                Finding(
+                    "prohibited_contract_term",
+                    PROHIBITED_TERMS[term],
+                    {"term": term, "step": step_key},
+                )
+            )
+    return findings
+
+
 RULES: dict[str, Rule] = {
+    "no_prohibited_terms": no_prohibited_terms,
     "agency_certified": agency_certified,
     "filed_within_period_of_stay": filed_within_period_of_stay,
     "minimum_wage": minimum_wage,

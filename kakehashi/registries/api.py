@@ -198,10 +198,16 @@ class OrderOut(Schema):
     order_number: str
     issued_on: datetime.date
     summary: str
+    status: str
+    closed_on: datetime.date | None
 
     @staticmethod
     def resolve_receiving_organization(obj: Any) -> str:
         return str(obj.receiving_organization.name_en)
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return "open" if obj.closed_on is None else "closed"
 
 
 class OrderIn(Schema):
@@ -220,6 +226,19 @@ def list_orders(request: HttpRequest, on: Day | None = None) -> Any:
 def record_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
     order = services.improvement_order_record(actor=request_actor(request), **payload.dict())
     return Status(201, order)
+
+
+class OrderCloseIn(Schema):
+    closed_on: Day | None = None
+    note: str
+
+
+@router.post("/improvement-orders/{order_id}/close", response=OrderOut)
+def close_order(request: HttpRequest, order_id: int, payload: OrderCloseIn) -> Any:
+    """Japan's contact point closes an order the organization has complied with."""
+    return services.improvement_order_close(
+        actor=request_actor(request), order_id=order_id, **payload.dict()
+    )
 
 
 class SupportOut(Schema):

@@ -152,12 +152,19 @@ class ImprovementOrder(models.Model):
     summary = models.TextField(_("summary (published)"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Open until the organization has complied and Japan closes it on a date.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closing_note = models.CharField(_("how it was closed"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-issued_on", "-id"]
 
     def __str__(self) -> str:
         return f"{self.receiving_organization_id} {self.issued_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
 
 
 class SupportRegistrationStatus(models.TextChoices):

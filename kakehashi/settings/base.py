@@ -7,6 +7,8 @@ Environment variables (all optional locally, see docs/architecture.md):
   ALLOWED_HOSTS  comma-separated host names
   DEBUG          on/off (production refuses on)
   TIME_ZONE      default Asia/Tokyo
+  PRIVATE_FILES_DIR  where attachments are stored, never served directly
+                 (default: var/private)
 """
 
 from pathlib import Path
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "kakehashi.people",
     "kakehashi.procedures",
     "kakehashi.registries",
+    "kakehashi.protection",
     "kakehashi.cases",
     "kakehashi.joboffers",
     "kakehashi.demo",
@@ -145,8 +148,24 @@ DAILY_TASKS = ["kakehashi.registries.tasks.record_certification_expiries"]
 # Procedure definitions (one YAML file per partner country and version).
 PROCEDURE_DEFINITIONS_DIR = BASE_DIR / "kakehashi" / "procedures" / "definitions"
 
-# The largest request body accepted: 1 MiB (larger gets 413, core/boundary.py).
+# The largest request body accepted: 1 MiB (larger gets 413, core/boundary.py), except on
+# the upload paths, which take one attachment of at most ATTACHMENT_MAX_BYTES.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# Files sent with MOC items are personal and confidential: a storage of their own, outside
+# every public folder, read only through views that ask the access policy.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.path("PRIVATE_FILES_DIR", default=VAR_DIR / "private"),
+            "base_url": None,
+        },
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

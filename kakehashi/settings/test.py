@@ -18,3 +18,12 @@ if not env.str("DATABASE_URL", default=""):
 
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # type: ignore[assignment]  # nothing collected for the tests
+
+# Attachments written by the tests go to a folder of this process, removed with the database.
+STORAGES = {
+    **STORAGES,
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / f"test-private-{os.getpid()}", "base_url": None},
+    },
+}

@@ -11,6 +11,7 @@ scenario). Tests read like stories: "hana (care home clerk) completes the COE st
   bakyt   staff of Ala-Too Bridge (certified sending agency)
   rustam  staff of Fast Visa KG (uncertified sending agency)
   sato    staff of Niigata Support (registered support organization)
+  erlan   consular officer at the Kyrgyz Embassy in Japan
   nobody  a user with no organization
 """
 
@@ -36,6 +37,7 @@ class World:
     agency: Organization
     rogue_agency: Organization
     support: Organization
+    embassy: Organization
     hana: User
     vic: User
     ito: User
@@ -46,6 +48,7 @@ class World:
     bakyt: User
     rustam: User
     sato: User
+    erlan: User
     nobody: User
 
     def user(self, name: str) -> User:
@@ -84,6 +87,9 @@ def build_world() -> World:
     agency = _org(kind=K.SENDING_AGENCY, country="KG", name_ja="", name_en="Ala-Too Bridge")
     rogue = _org(kind=K.SENDING_AGENCY, country="KG", name_ja="", name_en="Fast Visa KG")
     support = _org(kind=K.SUPPORT_ORGANIZATION, name_en="Niigata Support", name_ja="新潟サポート")
+    embassy = _org(
+        kind=K.EMBASSY, country="KG", name_ja="", name_en="Embassy of the Kyrgyz Republic"
+    )
     certify(agency, datetime.date(2024, 1, 1), datetime.date(2099, 12, 31))
     return World(
         city=city,
@@ -95,6 +101,7 @@ def build_world() -> World:
         agency=agency,
         rogue_agency=rogue,
         support=support,
+        embassy=embassy,
         hana=_member("hana", care_home),
         vic=_member("vic", care_home, MemberRole.VIEWER),
         ito=_member("ito", it_firm),
@@ -105,5 +112,6 @@ def build_world() -> World:
         bakyt=_member("bakyt", agency),
         rustam=_member("rustam", rogue),
         sato=_member("sato", support),
+        erlan=_member("erlan", embassy),
         nobody=cast(User, UserFactory(username="nobody")),
     )

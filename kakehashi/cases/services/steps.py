@@ -15,6 +15,9 @@ from kakehashi.access import Actor
 from kakehashi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem, RuleRefused
 from kakehashi.procedures import registry
 from kakehashi.procedures.engine import check_completion, evaluate
+from kakehashi.procedures.rules import prohibited_terms_in
+from kakehashi.protection.services.reports import misconduct_draft_from_contract
+from kakehashi.protection.services.returns import return_case_open_for_refusal
 
 from .. import messages
 from ..facts import case_facts
@@ -42,6 +45,26 @@ def _refusal(check: Any) -> Exception:
             messages.render(first), code="already_completed", problems=messages.problems([first])
         )
     return RuleRefused(messages.problems(check.refusals))
+
+
+# A refused stay opens return support (moc_kg §8), by the step that refused it.
+RETURN_REASONS = {"landing": "landing_refused", "change_of_status_decision": "status_refused"}
+
+
+def _protective_effects(
+    actor: Actor, case: Case, step_key: str, check: Any, organization: Any
+) -> None:
+    """What the MOC's protective core does when a step is recorded, in its transaction: a
+    contract with a prohibited term drafts a misconduct report for Japan's contact point to
+    review (moc_kg §4(1)(a), (b)); a refused landing or change of status opens a return case
+    (moc_kg §8)."""
+    terms = prohibited_terms_in(check.evidence)
+    if terms:
+        misconduct_draft_from_contract(
+            actor=actor, case=case, step_key=step_key, terms=terms, organization=organization
+        )
+    if check.closes_case == CaseStatus.REFUSED and step_key in RETURN_REASONS:
+        return_case_open_for_refusal(actor=actor, case=case, reason=RETURN_REASONS[step_key])
 
 
 def case_complete_step(
@@ -120,6 +143,7 @@ def case_complete_step(
             step_key,
         )
         flags = raise_flags(case, check.flags, actor, organization, step_key)
+        _protective_effects(actor, case, step_key, check, organization)
     return CompletionResult(
         case=case,
         step=step,

@@ -54,6 +54,7 @@ OFFER_FIELDS = (
     "monthly_wage_jpy",
     "japanese_level_required",
     "closes_on",
+    "worker_pays_nothing",
 )
 EDITABLE = (JobOfferStatus.DRAFT, JobOfferStatus.REJECTED)
 TEXT_LIMITS = {"description": 5000, "organization_info": 5000, "how_to_apply": 1000}
@@ -99,6 +100,7 @@ def _clean_offer(data: dict[str, Any]) -> dict[str, Any]:
         )
     cleaned["japanese_level_required"] = level
     cleaned["closes_on"] = as_date(data.get("closes_on"), "closes_on", problems)
+    cleaned["worker_pays_nothing"] = data.get("worker_pays_nothing") in (True, "true", "on", "1")
     if cleaned["closes_on"] and cleaned["closes_on"] < timezone.localdate():
         problems.append(
             Problem(

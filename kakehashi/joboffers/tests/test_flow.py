@@ -115,6 +115,11 @@ def test_pattern_2_through_the_api(world, api_as):
     assert done["center_recruitment_contract"]["evidence"] == {
         "signed_on": signed_on,
         "contract_number": "CE-7",
+        # The prohibited-terms checklist (MOC §4(1)(a), (b)): answered "no" by default.
+        "term_deposit": False,
+        "term_manages_property": False,
+        "term_penalty": False,
+        "term_undue_transfer": False,
     }
     assert done["job_offer_submitted"]["evidence"]["job_title"] == "Care worker, Nagaoka"
     assert done["job_offer_published"]["organization"] == world.center.display_name

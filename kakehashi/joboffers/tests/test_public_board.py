@@ -185,6 +185,7 @@ def test_the_json_has_the_public_fields_in_both_languages(world):
         "how_to_apply",
         "published_on",
         "closes_on",
+        "worker_pays_nothing",
     }
     raw = Client().get(reverse("jobs:board_json")).content.decode()
     assert "信濃ケアホーム" in raw  # readable UTF-8, not \u escapes

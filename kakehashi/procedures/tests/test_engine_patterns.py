@@ -148,6 +148,11 @@ def test_happy_path_keeps_cleaned_evidence_of_each_step(kg: Definition, ssw: Ssw
         "monthly_wage_jpy": 230000,
         "monthly_hours": 160,
         "contract_language": "ja_ky",
+        # The prohibited-terms checklist (MOC §4(1)(a), (b)): unanswered is "no".
+        "term_deposit": False,
+        "term_manages_property": False,
+        "term_penalty": False,
+        "term_undue_transfer": False,
     }
     assert by_step["candidates_provided"]["selected_by_agency"] is False
     assert by_step["landing"]["landed_on"] == "2026-09-10"

@@ -13,6 +13,7 @@ from .common import notice_acknowledge
 from .japan import (
     field_suspension_end,
     field_suspension_record,
+    improvement_order_close,
     improvement_order_record,
     placement_licence_record,
     support_registration_cancel,
@@ -25,6 +26,7 @@ __all__ = [
     "agency_state_on",
     "field_suspension_end",
     "field_suspension_record",
+    "improvement_order_close",
     "improvement_order_record",
     "notice_acknowledge",
     "placement_licence_record",

@@ -33,6 +33,34 @@ from .common import jp_contact_point, notify, partner_countries
 # --- Improvement orders (moc_kg §6(3)) ------------------------------------------------------
 
 
+@transaction.atomic
+def improvement_order_close(
+    *, actor: Actor, order_id: int, closed_on: datetime.date | None, note: str
+) -> ImprovementOrder:
+    """Japan's contact point closes an improvement order the organization has complied
+    with, on a date no earlier than its issue; the register shows it closed."""
+    jp_contact_point(actor)
+    order = ImprovementOrder.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise InvalidInput(
+            [Problem("not_found", _("No such improvement order."), field="order_id")]
+        )
+    problems: list[Problem] = []
+    day = closed_on or timezone.localdate()
+    validation.not_in_future(day, "closed_on", problems, timezone.localdate())
+    validation.period(order.issued_on, day, "closed_on", problems, same_day=True)
+    text = validation.text_field(note, "note", problems, required=True, max_length=500)
+    if problems:
+        raise InvalidInput(problems)
+    if order.closed_on is not None:
+        raise RuleRefused(
+            [Problem("already_closed", _("This order is already closed."), field="order_id")]
+        )
+    order.closed_on, order.closing_note = day, text
+    order.save(update_fields=["closed_on", "closing_note"])
+    return order
+
+
 def _countries_of_workers(organization: Organization) -> list[str]:
     """The partner countries whose nationals the organization receives (its cases')."""
     return sorted(set(organization.received_cases.values_list("country", flat=True)))
