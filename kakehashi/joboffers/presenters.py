@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .models import JobOffer, JobOfferStatus
 
@@ -26,7 +26,7 @@ def _label(name: str) -> str:
     return str(capfirst(JobOffer._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
 
 
-EMPLOYER_PAYS = _lazy("Employer pays: the worker pays no fee")
+EMPLOYER_PAYS = gettext_lazy("Employer pays: the worker pays no fee")
 
 
 def offer_costs(offer: JobOffer) -> str:

@@ -59,8 +59,8 @@ class MisconductForm(ChannelMixin, AccessibleForm):
         choices=[("KG", _("Kyrgyz Republic")), ("JP", _("Japan"))],
     )
     facts = forms.CharField(label=_("Facts"), widget=TEXTAREA, max_length=5000)
-    occurred_from = DateField(label=_("From"), required=False)
-    occurred_until = DateField(label=_("Until"), required=False)
+    occurred_from = DateField(label=_("First happened on"), required=False)
+    occurred_until = DateField(label=_("Last happened on"), required=False)
     places = forms.CharField(label=_("Places"), required=False, max_length=300)
     case_ids = _ids(_("Numbers of the cases affected, separated by commas."), _("Cases"))
     due_on = DateField(label=_("Follow up by"), required=False)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kakehashi.access import Actor
 from kakehashi.access.policy import item_side, sees_item_attachments, sees_item_log
@@ -30,6 +31,40 @@ ITEM_SOURCES = {
     ItemKind.CONSULTATION: "moc_kg §4(2)",
     ItemKind.RETURN: "moc_kg §8",
 }
+
+
+# What an event in an item's history says, in the reader's language.
+EVENT_LABELS = {
+    "drafted": gettext_lazy("Drafted"),
+    "filed": gettext_lazy("Filed"),
+    "acknowledged": gettext_lazy("Acknowledged"),
+    "stage": gettext_lazy("Stage changed"),
+    "owner": gettext_lazy("Owner set"),
+    "due": gettext_lazy("Due date set"),
+    "note": gettext_lazy("Note"),
+    "consent": gettext_lazy("Written consent recorded"),
+    "attachment": gettext_lazy("File attached"),
+    "answered": gettext_lazy("Answered"),
+    "minutes": gettext_lazy("Minutes recorded"),
+    "result": gettext_lazy("Result reported"),
+    "decision": gettext_lazy("Decision on the certification recorded"),
+    "investigation": gettext_lazy("Investigation opened"),
+    "measure": gettext_lazy("Corrective measure recorded"),
+    "return": gettext_lazy("Return support recorded"),
+}
+OUTCOME_LABELS = {"founded": gettext_lazy("Founded"), "unfounded": gettext_lazy("Unfounded")}
+
+
+def _stage(value: str) -> str:
+    return str(Stage(value).label) if value in Stage.values else ""
+
+
+def _event_note(note: str) -> str:
+    """Outcome codes in a note are shown in words."""
+    words = note.split(" ", 1)
+    if words and words[0] in OUTCOME_LABELS:
+        return " ".join([str(OUTCOME_LABELS[words[0]]), *words[1:]])
+    return note
 
 
 def _org(org: Any) -> dict[str, Any] | None:
@@ -172,11 +207,13 @@ def item_data(actor: Actor, item: SharedItem) -> dict[str, Any]:
             {
                 "at": e.at,
                 "action": e.action,
+                "action_label": str(EVENT_LABELS.get(e.action, e.action)),
                 "by": e.user.get_username() if e.user else "system",
                 "organization": _org(e.organization),
                 "stage_from": e.stage_from,
                 "stage_to": e.stage_to,
-                "note": e.note,
+                "stage_to_label": _stage(e.stage_to),
+                "note": _event_note(e.note),
             }
             for e in item.events.select_related("user", "organization")
         ],

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kakehashi.core.feeds import cache_privately, csv_feed, feed_error, json_feed
+from kakehashi.protection.selectors import employer_pays
 from kakehashi.registries.selectors import (
     agency_entry,
     agency_history,
@@ -233,6 +234,7 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
             "agencies",
             agency=agency_row(entry, _agency_url(request, agency_id)),
             history=[history_row(d) for d in history],
+            employer_pays=employer_pays(agency_id),
         ),
     )
 

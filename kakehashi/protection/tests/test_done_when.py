@@ -36,7 +36,7 @@ def test_a_category_a_report_reaches_the_center_and_nobody_else(world, api_as):
     item = filed.json()
     assert item["stage"] == "received"
     assert item["details"]["categories"][0]["code"] == "a"
-    assert "deposit" in item["details"]["categories"][0]["text"]
+    assert "保証金" in item["details"]["categories"][0]["text"]  # the MOC's wording
 
     center = api_as("aida")
     assert center.get("/protection/inbox").json()["unacknowledged"] == 1
@@ -85,7 +85,7 @@ def test_a_deposit_clause_refuses_the_coe_application_and_drafts_a_report(world,
         record(world, agency_case, "coe_application")
     problem = next(p for p in refused.value.problems if p.code == "prohibited_contract_term")
     assert problem.source_ref == "moc_kg §4(1)(a)"
-    assert "deposit" in problem.message
+    assert "保証金" in problem.message
     assert not agency_case.steps.filter(step_key="coe_application").exists()
 
     # The draft is Japan's to review: the Center does not see it until it is filed.
