@@ -11,7 +11,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from kakehashi.core.errors import Problem
-from kakehashi.procedures.labels import ROLE_NAMES
+from kakehashi.procedures.labels import CONTRACT_NAMES, PROHIBITED_TERM_NAMES, ROLE_NAMES
 from kakehashi.procedures.rules import Finding
 from kakehashi.procedures.schema import Text
 from kakehashi.reference.citations import sourced
@@ -152,22 +152,6 @@ MESSAGES: dict[str, Any] = {
     "too_long": gettext_lazy("At most %(max)s characters."),
     "date_in_future": gettext_lazy("The date cannot be after today (%(today)s)."),
     "before_prerequisite": gettext_lazy("The date cannot be before “%(step)s” (%(date)s)."),
-}
-
-
-# The prohibited-terms checklist (procedures/rules.py PROHIBITED_TERMS) in words.
-PROHIBITED_TERM_NAMES: dict[str, Any] = {
-    "term_deposit": gettext_lazy("a deposit or guarantee money"),
-    "term_manages_property": gettext_lazy(
-        "management of the worker's or relatives' money, property or passport"
-    ),
-    "term_penalty": gettext_lazy("a penalty for breach of contract"),
-    "term_undue_transfer": gettext_lazy("another undue transfer of money or property"),
-}
-CONTRACT_NAMES: dict[str, Any] = {
-    "employment_contract": gettext_lazy("employment contract"),
-    "center_recruitment_contract": gettext_lazy("recruitment contract with the Center"),
-    "agency_recruitment_contract": gettext_lazy("recruitment contract with the sending agency"),
 }
 
 

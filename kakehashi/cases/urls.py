@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("<int:case_id>/withdraw/", views.case_withdraw_view, name="withdraw"),
     path("<int:case_id>/fees/", views.case_fee_view, name="fee"),
+    path("<int:case_id>/return/", views.case_return_view, name="return"),
     path(
         "<int:case_id>/fees/<int:fee_id>/acknowledge/",
         views.case_fee_acknowledge_view,

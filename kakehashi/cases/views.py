@@ -21,7 +21,9 @@ from django.views.decorators.http import require_POST
 from kakehashi.access import Actor, request_actor
 from kakehashi.access.policy import (
     case_opening_organizations,
+    fee_policy_agency,
     fee_recording_organization,
+    japan_contact_point,
     may_open_cases,
 )
 from kakehashi.core.errors import DomainError, NotAllowed, NotFound, Problem
@@ -29,9 +31,15 @@ from kakehashi.core.forms import apply_problems
 from kakehashi.core.pages import form_refusal, page_refusal
 from kakehashi.people.selectors import person_list
 from kakehashi.procedures import registry
-from kakehashi.protection.forms import FeeAcknowledgementForm, FeeForm
-from kakehashi.protection.selectors import fees_of_case
+from kakehashi.protection.forms import (
+    FeeAcknowledgementForm,
+    FeeForm,
+    ReturnOpenForm,
+    breakdown_lines,
+)
+from kakehashi.protection.selectors import fees_of_case, return_items_of_case
 from kakehashi.protection.services.fees import fee_acknowledgement_record, fee_record
+from kakehashi.protection.services.returns import return_case_open
 from kakehashi.reference.models import Field
 
 from . import services
@@ -136,7 +144,10 @@ def _render_detail(
     may_record_fees = fee_recording_organization(actor, case) is not None
     context = {
         "nav": "cases",
+        "return_items": list(return_items_of_case(actor, case.pk)),
+        "return_form": ReturnOpenForm(prefix="return") if japan_contact_point(actor) else None,
         "fees": list(fees_of_case(actor, case.pk)),
+        "fee_policy_agency": fee_policy_agency(actor, case.sending_agency_id or 0),
         "fee_form": (fee_form or FeeForm(prefix="fee")) if may_record_fees else None,
         "ack_form": FeeAcknowledgementForm(prefix="ack") if may_record_fees else None,
         "fee_refusal": fee_refusal,
@@ -167,15 +178,6 @@ def _evidence_rows(evidence: dict[str, Any], specs: dict[str, Any]) -> list[tupl
     return rows
 
 
-def _breakdown(text: str) -> list[dict[str, str]]:
-    rows = []
-    for line in text.splitlines():
-        if line.strip():
-            item, _sep, amount = line.rpartition("|")
-            rows.append({"item": item.strip(), "amount": amount.strip()})
-    return rows
-
-
 @login_required
 @require_POST
 def case_fee_view(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -186,7 +188,7 @@ def case_fee_view(request: HttpRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, case, fee_form=form, status=422)
     data = {**form.cleaned_data, "case_id": case.pk}
-    data["breakdown"] = _breakdown(data["breakdown"])
+    data["breakdown"] = breakdown_lines(data["breakdown"])
     try:
         fee_record(actor=actor, data=data)
     except DomainError as exc:
@@ -194,6 +196,26 @@ def case_fee_view(request: HttpRequest, case_id: int) -> HttpResponse:
         return _render_detail(request, case, fee_form=form, fee_refusal=refusal, status=exc.status)
     messages.success(request, _("The fee was recorded."))
     return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_return_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Japan's contact point asks for return support (MOC §8), e.g. when a stay ends under a
+    suspension of the field."""
+    actor = request_actor(request)
+    case = _get_case(actor, case_id)
+    form = ReturnOpenForm(request.POST, prefix="return")
+    if not form.is_valid():
+        return _render_detail(request, case, status=422)
+    try:
+        item = return_case_open(actor=actor, case_id=case.pk, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        return _render_detail(request, case, refusal=page_refusal(exc), status=exc.status)
+    messages.success(
+        request, _("Return support was asked for; the ministry and the embassy see it.")
+    )
+    return redirect("protection:item", item_id=item.pk)
 
 
 @login_required

@@ -9,8 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from kakehashi.access import request_actor
+from kakehashi.access.policy import sees_moc_exchange
 from kakehashi.cases.presenters import case_summary
 from kakehashi.cases.selectors import cases_awaiting
+from kakehashi.protection.selectors import inbox
 
 
 @login_required
@@ -26,6 +28,10 @@ def home(request: HttpRequest) -> HttpResponse:
         for c in page
         for due in [getattr(c, "next_due", None)]  # annotated by cases_awaiting
     ]
+    actor = request_actor(request)
+    exchange = inbox(actor) if sees_moc_exchange(actor) else None
     return render(
-        request, "home/home.html", {"nav": "home", "page": page, "rows": rows, "today": today}
+        request,
+        "home/home.html",
+        {"nav": "home", "page": page, "rows": rows, "today": today, "exchange": exchange},
     )

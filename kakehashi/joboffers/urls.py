@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:offer_id>/", views.offer_detail, name="detail"),
     path("<int:offer_id>/edit/", views.offer_edit, name="edit"),
     path("<int:offer_id>/submit/", views.offer_submit, name="submit"),
+    path("<int:offer_id>/fees/", views.offer_fee, name="fee"),
     path("<int:offer_id>/withdraw/", views.offer_withdraw, name="withdraw"),
     path("<int:offer_id>/review/", views.offer_review, name="review"),
     path("<int:offer_id>/contacts/", views.contact_record, name="record_contact"),

@@ -28,6 +28,9 @@ from kakehashi.access.policy import (
 )
 from kakehashi.core.errors import DomainError, Problem
 from kakehashi.core.pages import form_refusal, page_refusal
+from kakehashi.protection.forms import FeeForm, breakdown_lines
+from kakehashi.protection.selectors import fees_of_offer
+from kakehashi.protection.services.fees import fee_record
 
 from . import services
 from .forms import (
@@ -231,10 +234,13 @@ def _detail_page(
     contact_loose: list[Problem] | None = None,
     start_forms: dict[int, tuple[StartCaseForm, list[Problem]]] | None = None,
     withdraw_form: WithdrawForm | None = None,
+    fee_form: FeeForm | None = None,
+    fee_loose: list[Problem] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     actor = request_actor(request)
     can_manage = may_manage_offer(actor, offer)
+    may_add_fee = can_manage and not offer.worker_pays_nothing
     can_review = (
         offer_reviewer(actor, offer) is not None and offer.status == JobOfferStatus.SUBMITTED
     )
@@ -258,6 +264,9 @@ def _detail_page(
             "nav": "job_offers",
             "offer": offer,
             "facts": offer_facts(offer),
+            "fees": list(fees_of_offer(offer.pk)),
+            "fee_form": (fee_form or FeeForm(prefix="fee")) if may_add_fee else None,
+            "fee_loose": fee_loose or [],
             "badge": STATUS_BADGE[offer.status],
             "refusal": refusal or [],
             "can_manage": can_manage,
@@ -281,6 +290,25 @@ def _detail_page(
 @login_required
 def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
     return _detail_page(request, _get_offer(request_actor(request), offer_id))
+
+
+@login_required
+@require_POST
+def offer_fee(request: HttpRequest, offer_id: int) -> HttpResponse:
+    """The employer records a fee the worker is asked to pay for this offer (moc_kg §4(1)(e))."""
+    offer = _get_offer(request_actor(request), offer_id)
+    form = FeeForm(request.POST, prefix="fee")
+    if not form.is_valid():
+        return _detail_page(request, offer, fee_form=form, status=422)
+    data = {**form.cleaned_data, "job_offer_id": offer.pk}
+    data["breakdown"] = breakdown_lines(data["breakdown"])
+    try:
+        fee_record(actor=request_actor(request), data=data)
+    except DomainError as error:
+        loose = form_refusal(form, error)
+        return _detail_page(request, offer, fee_form=form, fee_loose=loose, status=error.status)
+    messages.success(request, _("The fee was recorded."))
+    return redirect("joboffers:detail", offer_id=offer.pk)
 
 
 @login_required

@@ -13,5 +13,10 @@ urlpatterns = [
     path("<int:person_id>/", views.person_detail, name="detail"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("<int:person_id>/tests/", views.person_add_test, name="add_test"),
+    path(
+        "<int:person_id>/tests/<int:result_id>/confirm/",
+        views.person_confirm_test,
+        name="confirm_test",
+    ),
     path("<int:person_id>/present/", views.person_present_page, name="present"),
 ]

@@ -27,16 +27,17 @@ from kakehashi.access.policy import (
     may_add_test_results,
     may_manage_person,
     person_registering_organization,
+    test_result_verifier,
 )
 from kakehashi.accounts.models import OrganizationKind
 from kakehashi.accounts.selectors import organization_directory
 from kakehashi.core.errors import DomainError
-from kakehashi.core.pages import form_refusal
+from kakehashi.core.pages import form_refusal, page_refusal
 from kakehashi.procedures.registry import ssw_rules
 from kakehashi.reference.countries import country_name
 
 from .forms import PersonForm, PresentForm, SearchForm, TestResultForm, field_label
-from .models import Person, TestKind
+from .models import Person, TestKind, Verification
 from .selectors import person_get_for_user, person_list, presentations_visible_to
 from .services import (
     PERSON_FIELDS,
@@ -44,6 +45,7 @@ from .services import (
     person_present,
     person_update,
     test_result_add,
+    test_result_verify,
 )
 
 SEARCH_SESSION_KEY = "person_search"
@@ -217,9 +219,15 @@ def _detail_page(
         test_form = TestResultForm()
     if can_manage and present_form is None:
         present_form = PresentForm(organizations=organizations)
+    may_confirm = test_result_verifier(actor, person.nationality) is not None
     tests = [
-        {"result": t, "name": _test_name(t.test_code), "kind": t.get_kind_display()}
-        for t in person.test_results.select_related("business_category")
+        {
+            "result": t,
+            "name": _test_name(t.test_code),
+            "kind": t.get_kind_display(),
+            "may_confirm": may_confirm and t.verification == Verification.PENDING,
+        }
+        for t in person.test_results.select_related("business_category", "entered_by_organization")
     ]
     facts = [
         (field_label(Person, name), _fact(name, getattr(person, name))) for name in PERSON_FIELDS
@@ -270,6 +278,25 @@ def person_add_test(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, _("The test result has been recorded."))
             return redirect(reverse("people:detail", args=[person.pk]) + "#tests")
     return _detail_page(request, person, test_form=form, test_loose=loose, status=422)
+
+
+@login_required
+@require_POST
+def person_confirm_test(request: HttpRequest, person_id: int, result_id: int) -> HttpResponse:
+    """A contact point confirms, with the test body, a result a sending agency entered."""
+    actor = request_actor(request)
+    person = _get_person(actor, person_id)
+    try:
+        test_result_verify(
+            actor=actor,
+            person_id=person.pk,
+            result_id=result_id,
+            basis=request.POST.get("basis", ""),
+        )
+    except DomainError as error:
+        return _detail_page(request, person, test_loose=page_refusal(error), status=error.status)
+    messages.success(request, _("The test result was confirmed; it now counts."))
+    return redirect(reverse("people:detail", args=[person.pk]) + "#tests")
 
 
 @login_required

@@ -15,6 +15,22 @@ ROLE_NAMES: dict[str, Any] = {
     "support_organization": gettext_lazy("the registered support organization"),
 }
 
+# The prohibited-terms checklist (procedures/rules.py PROHIBITED_TERMS) in words.
+PROHIBITED_TERM_NAMES: dict[str, Any] = {
+    "term_deposit": gettext_lazy("a deposit or guarantee money"),
+    "term_manages_property": gettext_lazy(
+        "management of the worker's or relatives' money, property or passport"
+    ),
+    "term_penalty": gettext_lazy("a penalty for breach of contract"),
+    "term_undue_transfer": gettext_lazy("another undue transfer of money or property"),
+}
+CONTRACT_NAMES: dict[str, Any] = {
+    "employment_contract": gettext_lazy("employment contract"),
+    "center_recruitment_contract": gettext_lazy("recruitment contract with the Center"),
+    "agency_recruitment_contract": gettext_lazy("recruitment contract with the sending agency"),
+}
+
+
 # Whose procedure the source document says a step is (Step.side): Japan's (【日本側の手続】)
 # or the partner country's (【キルギス側の手続】). Steps it marks as neither (contracts between
 # the parties, for example) show no side.

@@ -32,6 +32,7 @@ class InboxOut(Schema):
     overdue: int
     drafts: int
     actions_due: int
+    confirmations: int
 
 
 @router.get("/inbox", response=InboxOut)

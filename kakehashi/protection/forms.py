@@ -14,6 +14,7 @@ from .models import (
     Channel,
     ConsentScope,
     ConsultationKind,
+    CorrectiveMeasure,
     Currency,
     FeePurpose,
     FraudKind,
@@ -186,6 +187,21 @@ class ReturnForm(AccessibleForm):
     returned_on = DateField(label=_("Returned on"), required=False)
 
 
+class MeasureForm(AccessibleForm):
+    organization_id = forms.TypedChoiceField(
+        label=_("Receiving or support organization"), coerce=int
+    )
+    kind = forms.ChoiceField(label=_("Measure"), choices=CorrectiveMeasure.Kind.choices)
+    improvement_order_id = forms.TypedChoiceField(
+        label=_("Improvement order in the register"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    description = forms.CharField(label=_("What was done"), widget=TEXTAREA, max_length=5000)
+    taken_on = DateField(label=_("Taken on"))
+
+
 class ReturnOpenForm(AccessibleForm):
     reason = forms.ChoiceField(label=_("Why the stay ends"), choices=ReturnReason.choices)
 
@@ -205,6 +221,16 @@ class FeeForm(AccessibleForm):
             "One part a line: what it pays for, “|”, the amount, e.g. “Japanese course | 30000”."
         ),
     )
+
+
+def breakdown_lines(text: str) -> list[dict[str, str]]:
+    """The breakdown typed one part a line, "what it pays for | amount"."""
+    rows = []
+    for line in text.splitlines():
+        if line.strip():
+            item, _sep, amount = line.rpartition("|")
+            rows.append({"item": item.strip(), "amount": amount.strip()})
+    return rows
 
 
 class FeeAcknowledgementForm(AccessibleForm):

@@ -89,6 +89,7 @@ def item_summary(item: SharedItem) -> dict[str, Any]:
         "overdue": bool(item.due_on and item.is_open and item.due_on < _today()),
         "acknowledged_at": item.acknowledged_at,
         "created_at": item.created_at,
+        "filed_at": item.filed_at,
         "source_ref": ITEM_SOURCES[ItemKind(item.kind)],
     }
 
@@ -115,6 +116,7 @@ def _details(detail: Any, kind: str) -> dict[str, Any]:
             "places": detail.places,
             "person_ids": [p.pk for p in detail.persons.all()],
             "case_ids": [c.pk for c in detail.cases.all()],
+            "cases": [{"id": c.pk, "reference": c.reference} for c in detail.cases.all()],
             "channel": detail.channel,
             "channel_label": detail.get_channel_display(),
             "channel_organization": _org(detail.channel_organization),

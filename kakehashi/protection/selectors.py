@@ -14,8 +14,9 @@ from django.utils import timezone
 from kakehashi.access import Actor
 from kakehashi.access.policy import sees_item_attachments
 from kakehashi.access.visibility import fee_visibility, shared_item_visibility
-from kakehashi.accounts.models import Organization
+from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.core.errors import NotFound
+from kakehashi.people.models import TestResult, Verification
 
 from .models import (
     ActionItem,
@@ -123,6 +124,25 @@ class Inbox:
     overdue: int
     drafts: int
     actions_due: int
+    # Test results a sending agency entered that await this contact point's confirmation.
+    confirmations: int = 0
+
+
+def results_awaiting_confirmation(actor: Actor) -> QuerySet[TestResult]:
+    """Results a sending agency entered for its candidates, waiting for a contact point of
+    the person's country to confirm them with the test body (ADR 0017)."""
+    if actor.is_kind(OrganizationKind.JP_CONTACT_POINT):
+        countries = None
+    else:
+        countries = [
+            o.country for o in actor.organizations_of_kind(OrganizationKind.SENDING_CONTACT_POINT)
+        ]
+        if not countries:
+            return TestResult.objects.none()
+    qs = TestResult.objects.filter(verification=Verification.PENDING).select_related(
+        "person", "entered_by_organization", "business_category"
+    )
+    return qs if countries is None else qs.filter(person__nationality__in=countries)
 
 
 def inbox(actor: Actor) -> Inbox:
@@ -143,11 +163,18 @@ def inbox(actor: Actor) -> Inbox:
         overdue=visible.filter(_overdue(today)).count(),
         drafts=visible.filter(stage=Stage.DRAFT).count(),
         actions_due=actions.count(),
+        confirmations=results_awaiting_confirmation(actor).count(),
     )
 
 
 def overdue_inquiries(actor: Actor) -> QuerySet[Inquiry]:
     return Inquiry.objects.filter(pk__in=items_visible_to(actor).values("pk")).filter(_overdue())
+
+
+def return_items_of_case(actor: Actor, case_id: int) -> QuerySet[SharedItem]:
+    """The return-support items of a case the actor may see (the contact points, the
+    embassy)."""
+    return items_visible_to(actor).filter(kind=ItemKind.RETURN, returncase__case_id=case_id)
 
 
 # --- test fraud: whether a result counts (moc_kg §5) ---------------------------------------

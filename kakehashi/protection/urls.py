@@ -6,6 +6,7 @@ app_name = "protection"
 urlpatterns = [
     path("", views.inbox_view, name="inbox"),
     path("new/<slug:kind>/", views.new_item_view, name="new"),
+    path("fee-policy/<int:agency_id>/", views.fee_policy_view, name="fee_policy"),
     path("items/<int:item_id>/", views.item_view, name="item"),
     path("items/<int:item_id>/investigate/", views.investigate_view, name="investigate"),
     path("items/<int:item_id>/<slug:action>/", views.item_action_view, name="action"),

@@ -19,22 +19,25 @@ from kakehashi.access import request_actor
 from kakehashi.access.policy import (
     agency_deciding_organization,
     contact_point_for,
+    fee_policy_agency,
     item_members,
     item_recipient,
     item_side,
     return_support_party,
 )
-from kakehashi.accounts.models import Organization
+from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.core.errors import DomainError, InvalidInput, Problem
 from kakehashi.core.forms import AccessibleForm
 from kakehashi.core.pages import form_refusal, page_refusal
 from kakehashi.people.models import TestResult
 from kakehashi.people.selectors import persons_visible_to
+from kakehashi.registries.models import ImprovementOrder
 
 from . import forms, selectors
 from .models import ItemKind, SharedItem, Stage
 from .presenters import confidentiality_note, item_data
-from .services import common, exchange, reports, returns
+from .selectors import employer_pays
+from .services import common, exchange, fees, reports, returns
 
 
 def _visible(request: HttpRequest, item_id: int, via: str = "") -> SharedItem:
@@ -138,10 +141,31 @@ def _item_forms(
         agency = report.subject_organization
         if agency is not None and agency_deciding_organization(actor, agency):
             offered["investigate"] = agency
+    if (
+        item.kind == ItemKind.MISCONDUCT
+        and item.stage != Stage.DRAFT
+        and actor.acts_as(OrganizationKind.JP_CONTACT_POINT)
+    ):
+        offered["measure"] = _measure_form(bound.get("measure"))
     returning = item.kind == ItemKind.RETURN and item.stage != Stage.CLOSED
     if returning and return_support_party(actor, item.country):
         offered["return"] = form("return", forms.ReturnForm)
     return offered
+
+
+def _measure_form(bound: AccessibleForm | None) -> AccessibleForm:
+    form = bound or forms.MeasureForm(prefix="measure")
+    organizations = Organization.objects.filter(
+        kind__in=[OrganizationKind.RECEIVING_ORGANIZATION, OrganizationKind.SUPPORT_ORGANIZATION]
+    ).order_by("kind", "name_en")
+    cast(ChoiceField, form.fields["organization_id"]).choices = [
+        (o.pk, o.display_name) for o in organizations
+    ]
+    cast(ChoiceField, form.fields["improvement_order_id"]).choices = [("", "—")] + [
+        (o.pk, f"{o.issued_on:%Y-%m-%d} · {o.receiving_organization.display_name}")
+        for o in ImprovementOrder.objects.select_related("receiving_organization")
+    ]
+    return form
 
 
 def _item_page(
@@ -221,6 +245,7 @@ ACTIONS: dict[str, type[AccessibleForm] | None] = {
     "result": forms.ResultForm,
     "decision": forms.DecisionForm,
     "return": forms.ReturnForm,
+    "measure": forms.MeasureForm,
 }
 DONE = {
     "acknowledge": _("Acknowledged."),
@@ -233,6 +258,7 @@ DONE = {
     "result": _("The result was reported to Japan's contact point."),
     "decision": _("The decision was recorded in the register; Japan's contact point was notified."),
     "return": _("Return support was recorded."),
+    "measure": _("The corrective measure was recorded and linked to this report."),
 }
 
 
@@ -252,6 +278,8 @@ def item_action_view(request: HttpRequest, item_id: int, action: str) -> HttpRes
                 (m.user_id, "") for m in item_members(item)
             ]
             cast(ChoiceField, form.fields["stage"]).choices = [("", "—"), *Stage.choices]
+        if action == "measure":
+            form = _measure_form(form)
         if action == "consent":
             cast(ChoiceField, form.fields["to_organization_id"]).choices = [
                 (o.pk, o.display_name) for o in Organization.objects.all()
@@ -288,6 +316,8 @@ def item_action_view(request: HttpRequest, item_id: int, action: str) -> HttpRes
             exchange.investigation_decide(actor=actor, item_id=item_id, **data)
         elif action == "return":
             returns.return_case_update(actor=actor, item_id=item_id, **data)
+        elif action == "measure":
+            exchange.corrective_measure_record(actor=actor, data={**data, "report_ids": [item_id]})
     except DomainError as exc:
         if form is not None:
             problems = form_refusal(form, exc)
@@ -401,4 +431,26 @@ def new_item_view(request: HttpRequest, kind: str) -> HttpResponse:
         "protection/new.html",
         {"nav": "protection", "form": form, "title": title, "source": source, "refusal": refusal},
         status=status,
+    )
+
+
+@login_required
+def fee_policy_view(request: HttpRequest, agency_id: int) -> HttpResponse:
+    """A sending agency declares whether employers pay all costs (the employer-pays mark)."""
+    actor = request_actor(request)
+    agency = fee_policy_agency(actor, agency_id)
+    if agency is None:
+        raise Http404(_("No such page."))
+    if request.method == "POST":
+        fees.fee_policy_declare(
+            actor=actor,
+            agency_id=agency.pk,
+            employer_pays=request.POST.get("employer_pays") == "yes",
+        )
+        messages.success(request, _("The fee policy was recorded."))
+        return redirect("protection:fee_policy", agency_id=agency.pk)
+    return render(
+        request,
+        "protection/fee_policy.html",
+        {"nav": "cases", "agency": agency, "employer_pays": employer_pays(agency.pk)},
     )

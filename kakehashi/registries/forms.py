@@ -93,6 +93,12 @@ class FieldSuspensionForm(AccessibleForm):
     )
 
 
+class OrderCloseForm(AccessibleForm):
+    order_id = forms.IntegerField(widget=forms.HiddenInput)
+    closed_on = DateField(label=_("Closed on"))
+    note = forms.CharField(label=_("How the organization complied"), max_length=500)
+
+
 class SuspensionEndForm(AccessibleForm):
     suspension_id = forms.IntegerField(widget=forms.HiddenInput)
     ends_on = DateField(label=_("Last day of the suspension"))

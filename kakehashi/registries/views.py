@@ -33,6 +33,7 @@ from .forms import (
     DisclosureForm,
     FieldSuspensionForm,
     ImprovementOrderForm,
+    OrderCloseForm,
     PlacementLicenceForm,
     SupportRegistrationForm,
     SuspensionEndForm,
@@ -172,6 +173,7 @@ JAPAN_FORMS = {
     "licence": (PlacementLicenceForm, "placement_licence_record"),
     "suspension": (FieldSuspensionForm, "field_suspension_record"),
     "end": (SuspensionEndForm, "field_suspension_end"),
+    "close": (OrderCloseForm, "improvement_order_close"),
 }
 
 
@@ -215,7 +217,15 @@ def _japan_page(
         "nav": "registries",
         "forms": forms,
         "refusal": refusal,
-        "orders": selectors.improvement_orders(today),
+        "orders": [
+            {
+                "order": o,
+                "close_form": OrderCloseForm(
+                    prefix="close", initial={"order_id": o.pk, "closed_on": today}
+                ),
+            }
+            for o in selectors.improvement_orders(today)
+        ],
         "support": selectors.support_organizations(today),
         "suspensions": [
             {
@@ -271,6 +281,7 @@ _SAVED = {
     "suspension": lambda: _(
         "The suspension was recorded and sent to the contact points of the partner countries."
     ),
+    "close": lambda: _("The improvement order was closed."),
     "end": lambda: _(
         "The end of the suspension was recorded and sent to the contact points of the partner "
         "countries."

@@ -151,9 +151,12 @@ def new_item(
     title: str,
     stage: str,
     due_on: datetime.date | None = None,
+    recorded_for: Organization | None = None,
     **fields: Any,
 ) -> Any:
-    """Create an item from `sender` to the other side and record it as filed (or drafted)."""
+    """Create an item from `sender` to the other side and record it as filed (or drafted).
+    `recorded_for`: the organization the history names, when it is not the sender (a draft
+    made from an employer's contract)."""
     item = model.objects.create(
         kind=kind,
         country=country,
@@ -166,7 +169,8 @@ def new_item(
         filed_at=None if stage == Stage.DRAFT else timezone.now(),
         **fields,
     )
-    record(item, "drafted" if stage == Stage.DRAFT else "filed", actor, sender, stage_to=stage)
+    action = "drafted" if stage == Stage.DRAFT else "filed"
+    record(item, action, actor, recorded_for or sender, stage_to=stage)
     return item
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kakehashi.access import Actor
@@ -18,6 +18,7 @@ from kakehashi.core import validation
 from kakehashi.core.errors import InvalidInput, NotAllowed, Problem
 from kakehashi.people.models import Person, TestResult
 from kakehashi.people.selectors import persons_visible_to
+from kakehashi.procedures.labels import CONTRACT_NAMES, PROHIBITED_TERM_NAMES
 from kakehashi.reference.countries import country_problems
 
 from ..models import (
@@ -150,6 +151,19 @@ def misconduct_report_file(*, actor: Actor, data: dict[str, Any]) -> MisconductR
     return report
 
 
+def _contract_facts(case: Any, step_key: str, terms: list[str]) -> str:
+    """The draft's facts, in English (the MOC's authentic language), which both sides read."""
+    with translation.override("en"):
+        return _(
+            "The %(contract)s of case %(case)s was recorded with: %(terms)s. Drafted from the "
+            "contract's prohibited-terms checklist; check the contract before filing."
+        ) % {
+            "contract": str(CONTRACT_NAMES.get(step_key, _("contract"))),
+            "case": case.reference,
+            "terms": "; ".join(str(PROHIBITED_TERM_NAMES.get(t, t)) for t in terms),
+        }
+
+
 def misconduct_draft_from_contract(
     *, actor: Actor, case: Any, step_key: str, terms: list[str], organization: Organization
 ) -> MisconductReport | None:
@@ -172,6 +186,7 @@ def misconduct_draft_from_contract(
         MisconductReport,
         actor=actor,
         sender=sender,
+        recorded_for=organization,
         country=case.country,
         kind=ItemKind.MISCONDUCT,
         title=subject.name_en,
@@ -181,8 +196,7 @@ def misconduct_draft_from_contract(
         subject_kind=SubjectKind.LEGAL_ENTITY,
         subject_country=subject.country,
         subject_organization=subject,
-        facts=_("The %(step)s of case %(case)s was recorded with prohibited terms: %(terms)s.")
-        % {"step": step_key, "case": case.pk, "terms": ", ".join(terms)},
+        facts=_contract_facts(case, step_key, terms),
         channel=Channel.RECEIVING_ORGANIZATION
         if organization.kind == OrganizationKind.RECEIVING_ORGANIZATION
         else Channel.CONTACT_POINT,

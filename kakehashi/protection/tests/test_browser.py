@@ -101,3 +101,33 @@ def test_the_case_page_shows_a_fee_and_the_worker_acknowledgement(
     fees.locator("button[type=submit]").last.click()
     expect(page.locator("#fees")).to_contain_text("36,000 KGS")
     screenshot("protection-case-fee")
+
+
+def test_a_deposit_clause_blocks_the_coe_and_japan_files_the_draft(
+    page: Any, world: Any, screenshot: Any, agency_case: Any
+) -> None:
+    from .conftest import up_to_coe
+
+    up_to_coe(world, agency_case, term_deposit=True)
+    login(page, "hana")
+    page.goto(f"/cases/{agency_case.pk}/")
+    # The next step shows why it cannot be filed, with the MOC's section.
+    expect(page.locator("main")).to_contain_text("保証金")
+    expect(page.locator("main")).to_contain_text("4(1)(a)")
+    screenshot("protection-case-deposit-blocks-coe")
+    logout(page)
+
+    draft = SharedItem.objects.get(stage="draft")
+    login(page, "aida")
+    assert page.goto(f"/protection/items/{draft.pk}/").status == 404  # not filed yet
+    logout(page)
+    login(page, "isao")
+    page.goto("/protection/")
+    expect(page.locator("main")).to_contain_text(draft.reference)
+    page.get_by_role("link", name=draft.reference).click()
+    screenshot("protection-draft-from-contract")
+    page.get_by_role("button", name="通報を提出").click()
+    expect(page.locator("main")).to_contain_text("受領")
+    logout(page)
+    login(page, "aida")
+    assert page.goto(f"/protection/items/{draft.pk}/").status == 200
