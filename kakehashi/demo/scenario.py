@@ -195,6 +195,7 @@ USERS = [
     ("bakyt", "agency", "Bakyt", "Sultanov", "certified sending agency staff"),
     ("rustam", "rogue", "Rustam", "Aliev", "uncertified agency staff"),
     ("sato", "support", "Yui", "Sato", "registered support organization staff"),
+    ("erlan", "embassy_kg", "Erlan", "Abdyraev", "consular officer, Kyrgyz Embassy in Japan"),
 ]
 
 
@@ -694,6 +695,16 @@ def _protection(
         },
     )
     common.item_acknowledge(actor=aida, item_id=broker.pk)
+    # Japan consents in writing that the city, which forwarded it, may read it (MOC §3).
+    common.item_consent_record(
+        actor=isao,
+        item_id=broker.pk,
+        to_organization_id=orgs["city"].pk,
+        scope="item",
+        purpose="Follow up with the two candidates who came to the city's desk",
+        consented_on=ago(2),
+        document_reference="ISA-RMD-2026-117",
+    )
     common.item_follow_up(
         actor=aida,
         item_id=broker.pk,
@@ -809,6 +820,32 @@ def _protection(
             "agenda": [{"category": "d", "title": "Checks at the test centres"}],
         },
     )
+
+    # A candidate the agency registered, whose skill test it entered itself: the result waits
+    # for a contact point to confirm it with the test body (ADR 0017).
+    candidate = _person(
+        orgs["agency"],
+        "KANDIDATOVA",
+        "ELNURA",
+        "Кандидатова Элнура",
+        datetime.date(2001, 2, 3),
+        passport="PD1000011",
+    )
+    if not candidate.test_results.exists():
+        from kakehashi.people.inputs import TestResultData
+        from kakehashi.people.services import test_result_add
+
+        test_result_add(
+            actor=bakyt,
+            person_id=candidate.pk,
+            data=TestResultData(
+                kind="skill",
+                taken_on=ago(40),
+                passed=True,
+                business_category="care",
+                certificate_number="CARE-2026-0456",
+            ),
+        )
 
     # Return support: the ministry asked for a temporary passport.
     returning = ReturnCase.objects.first()

@@ -43,6 +43,10 @@ class Stage(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("stage", "Closed")
 
 
+# Stages after which an item needs nothing more (and cannot be overdue).
+DONE_STAGES = (Stage.CLOSED, Stage.ANSWERED, Stage.HELD)
+
+
 class Outcome(models.TextChoices):
     FOUNDED = "founded", _("Founded")
     UNFOUNDED = "unfounded", _("Unfounded")
@@ -118,7 +122,7 @@ class SharedItem(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.stage not in (Stage.CLOSED, Stage.ANSWERED, Stage.HELD, Stage.DRAFT)
+        return self.stage not in (*DONE_STAGES, Stage.DRAFT)
 
 
 class MisconductCategory(models.TextChoices):

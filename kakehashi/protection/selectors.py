@@ -19,6 +19,7 @@ from kakehashi.core.errors import NotFound
 from kakehashi.people.models import TestResult, Verification
 
 from .models import (
+    DONE_STAGES,
     ActionItem,
     Attachment,
     ConsentScope,
@@ -56,7 +57,7 @@ def item_list(
 
 def _overdue(today: datetime.date | None = None) -> Q:
     today = today or timezone.localdate()
-    return Q(due_on__lt=today) & ~Q(stage__in=[Stage.CLOSED, Stage.ANSWERED, Stage.DRAFT])
+    return Q(due_on__lt=today) & ~Q(stage__in=[*DONE_STAGES, Stage.DRAFT])
 
 
 def item_get(actor: Actor, item_id: int, *, via: str = "") -> SharedItem:
@@ -151,7 +152,7 @@ def inbox(actor: Actor) -> Inbox:
     unacknowledged = visible.filter(
         to_organization_id__in=mine, acknowledged_at__isnull=True
     ).exclude(stage=Stage.DRAFT)
-    open_items = visible.exclude(stage__in=[Stage.CLOSED, Stage.ANSWERED, Stage.DRAFT])
+    open_items = visible.exclude(stage__in=[*DONE_STAGES, Stage.DRAFT])
     by_kind = {row["kind"]: row["n"] for row in open_items.values("kind").annotate(n=Count("id"))}
     today = timezone.localdate()
     actions = ActionItem.objects.filter(

@@ -57,6 +57,7 @@ IMPROVEMENT_ORDER_COLUMNS = (
     "organization_name_en",
     "organization_name_ja",
     "summary",
+    "closed_on",
 )
 SUPPORT_ORGANIZATION_COLUMNS = (
     "registration_number",
@@ -169,6 +170,8 @@ def improvement_order_row(order: ImprovementOrder) -> Row:
         "organization_name_en": organization.name_en,
         "organization_name_ja": organization.name_ja,
         "summary": order.summary,
+        # Closed by the date the register is read for (registries.selectors annotates it).
+        "closed_on": iso(getattr(order, "closed_as_of", None)),
     }
 
 

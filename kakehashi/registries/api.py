@@ -206,8 +206,13 @@ class OrderOut(Schema):
         return str(obj.receiving_organization.name_en)
 
     @staticmethod
+    def resolve_closed_on(obj: Any) -> datetime.date | None:
+        # As of the date the register is read for, where the list annotates it.
+        return getattr(obj, "closed_as_of", obj.closed_on)
+
+    @staticmethod
     def resolve_status(obj: Any) -> str:
-        return "open" if obj.closed_on is None else "closed"
+        return "open" if OrderOut.resolve_closed_on(obj) is None else "closed"
 
 
 class OrderIn(Schema):

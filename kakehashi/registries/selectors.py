@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import F, Prefetch, Q, QuerySet, When
 
 from kakehashi.access import Actor
 from kakehashi.access.policy import sees_reasons_of
@@ -125,8 +126,12 @@ def revocations(on: datetime.date) -> QuerySet[AgencyCertificationDecision]:
 
 
 def improvement_orders(on: datetime.date) -> QuerySet[ImprovementOrder]:
-    return ImprovementOrder.objects.filter(issued_on__lte=on).select_related(
-        "receiving_organization"
+    """Orders issued by `on`, each with `closed_as_of`: its closing date if it was closed by
+    `on`, else None (still open on that date)."""
+    return (
+        ImprovementOrder.objects.filter(issued_on__lte=on)
+        .annotate(closed_as_of=DbCase(When(closed_on__lte=on, then=F("closed_on")), default=None))
+        .select_related("receiving_organization")
     )
 
 

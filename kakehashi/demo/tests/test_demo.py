@@ -80,3 +80,26 @@ def test_the_board_shows_the_published_offer_and_the_center_has_one_to_review(de
         "published",
         "submitted",
     ]
+
+
+def test_the_demo_shows_the_moc_exchange_at_different_stages(demo):
+    """One of each kind the contact points exchange, at different stages, and the fees."""
+    from kakehashi.people.models import TestResult, Verification
+    from kakehashi.protection.models import Fee, ItemConsent, SharedItem
+
+    stages = set(SharedItem.objects.values_list("kind", "stage"))
+    assert {kind for kind, _stage in stages} == {
+        "misconduct",
+        "test_fraud",
+        "investigation",
+        "inquiry",
+        "consultation",
+        "return",
+    }
+    assert {("misconduct", "draft"), ("misconduct", "under_investigation")} <= stages
+    assert {("inquiry", "open"), ("inquiry", "answered")} <= stages
+    assert {("consultation", "planned"), ("consultation", "held")} <= stages
+    assert ItemConsent.objects.exists()
+    assert Fee.objects.filter(acknowledgements__isnull=False).exists()
+    assert TestResult.objects.filter(verification=Verification.PENDING).exists()
+    assert User.objects.filter(username="erlan").exists()

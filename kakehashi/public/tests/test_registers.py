@@ -247,6 +247,26 @@ def test_filter_by_state(named: dict[str, Any]) -> None:
 # --- the other registers ----------------------------------------------------------------
 
 
+def test_a_closed_order_shows_its_closing_date_from_that_date_only(world: Any) -> None:
+    order = registries.improvement_order_record(
+        actor=Actor.of(world.isao),
+        receiving_organization_id=world.care_home.pk,
+        issued_on=datetime.date.fromisoformat("2025-03-03"),
+        summary="Overtime was not paid",
+    )
+    registries.improvement_order_close(
+        actor=Actor.of(world.isao),
+        order_id=order.pk,
+        closed_on=datetime.date.fromisoformat("2025-09-30"),
+        note="Overtime paid",
+    )
+    now = json_of(anonymous().get("/public/improvement-orders.json"))["items"]
+    assert now[0]["closed_on"] == "2025-09-30"
+    before = json_of(anonymous().get("/public/improvement-orders.json", {"on": "2025-06-01"}))
+    assert before["items"][0]["closed_on"] is None
+    assert "Overtime paid" not in text(anonymous().get("/public/improvement-orders/"))
+
+
 def test_improvement_orders_are_listed_from_their_date(world: Any) -> None:
     registries.improvement_order_record(
         actor=Actor.of(world.isao),
@@ -260,6 +280,7 @@ def test_improvement_orders_are_listed_from_their_date(world: Any) -> None:
     assert item["organization_name_ja"] == "信濃ケアホーム"
     assert (item["order_number"], item["issued_on"]) == ("IO-2025-7", "2025-03-03")
     assert item["summary"] == "Overtime was not paid"
+    assert item["closed_on"] is None
     page = text(anonymous().get("/public/improvement-orders/"))
     assert "Shinano Care Home" in page
     assert "IO-2025-7" in page
