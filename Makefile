@@ -115,7 +115,7 @@ compile-messages: venv
 	$(TEST_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
 
 messages: venv
-	$(TEST_ENV) $(PY) manage.py makemessages -l ja --ignore=.venv --ignore=var --no-obsolete
+	$(TEST_ENV) $(PY) manage.py makemessages -l ja -l ru -l ky --ignore=.venv --ignore=var --no-obsolete
 
 test-sqlite: venv
 	@echo "pytest on SQLite: the tests marked sqlite"

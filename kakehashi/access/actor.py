@@ -13,7 +13,14 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
-from kakehashi.accounts.models import MemberRole, Membership, Organization, OrganizationKind, User
+from kakehashi.accounts.models import (
+    MemberRole,
+    Membership,
+    Organization,
+    OrganizationKind,
+    User,
+    WorkerAccount,
+)
 from kakehashi.core.errors import NotAllowed
 
 # The two contact points of the MOC (moc_kg §2): the only parties that see what the two
@@ -40,6 +47,8 @@ class Actor:
     user: User | None
     memberships: tuple[Membership, ...] = ()
     system: bool = False
+    # A worker's own account: the person record it is tied to (accounts.WorkerAccount).
+    person_id: int | None = None
 
     # --- building one -------------------------------------------------------------------
 
@@ -53,7 +62,12 @@ class Actor:
         memberships = tuple(
             Membership.objects.filter(user=user).select_related("organization").order_by("id")
         )
-        return cls(user=user, memberships=memberships)
+        person_id = (
+            None
+            if memberships
+            else WorkerAccount.objects.filter(user=user).values_list("person_id", flat=True).first()
+        )
+        return cls(user=user, memberships=memberships, person_id=person_id)
 
     @classmethod
     def for_system(cls, organization: Organization) -> Actor:
@@ -63,6 +77,11 @@ class Actor:
         return cls(user=None, memberships=(membership,), system=True)
 
     # --- who it is ----------------------------------------------------------------------
+
+    @property
+    def is_worker(self) -> bool:
+        """Signed in with a worker's own account (sees only their own record)."""
+        return self.person_id is not None
 
     @property
     def is_authenticated(self) -> bool:

@@ -249,3 +249,42 @@ def fee_policy_agency(actor: Actor, agency_id: int) -> Organization | None:
     """An agency declares its own fee policy."""
     org = actor.acts_for(agency_id)
     return org if org is not None and org.kind == OrganizationKind.SENDING_AGENCY else None
+
+
+# --- workers and their grievances ---------------------------------------------------------
+
+
+class GrievanceLike(Protocol):
+    person_id: int
+    owner_organization_id: int
+
+
+def grievance_handler(actor: Actor, grievance: GrievanceLike) -> Organization | None:
+    """Staff of the owning organization move a grievance on and answer it."""
+    return actor.acts_for(grievance.owner_organization_id)
+
+
+def may_write_in_grievance(actor: Actor, grievance: GrievanceLike) -> bool:
+    """The worker and the owner's staff write in the thread."""
+    return actor.person_id == grievance.person_id or grievance_handler(actor, grievance) is not None
+
+
+def grievance_on_behalf_organization(actor: Actor) -> Organization | None:
+    """Someone who files a grievance on a worker's behalf: staff of the Center, of a support
+    organization or of Japan's contact point (who also own grievances)."""
+    for kind in (
+        OrganizationKind.SENDING_CONTACT_POINT,
+        OrganizationKind.SUPPORT_ORGANIZATION,
+        OrganizationKind.JP_CONTACT_POINT,
+        OrganizationKind.MUNICIPALITY,
+    ):
+        org = actor.acts_as(kind)
+        if org is not None:
+            return org
+    return None
+
+
+def owns_grievances(actor: Actor) -> bool:
+    """Whose menu offers grievances: the organizations that own them (the Center, support
+    organizations, Japan's contact point)."""
+    return actor.is_contact_point or actor.is_kind(OrganizationKind.SUPPORT_ORGANIZATION)

@@ -25,11 +25,12 @@ def request_actor(request: HttpRequest) -> Actor:
 def organizations(request: HttpRequest) -> dict[str, Any]:
     """Template context: the signed-in user's organizations, shown in every page's header,
     and the actor, for templates that ask the policy which actions to offer."""
-    from .policy import sees_moc_exchange
+    from .policy import owns_grievances, sees_moc_exchange
 
     actor = request_actor(request)
     return {
         "user_organizations": actor.organizations,
         "actor": actor,
         "sees_moc_exchange": sees_moc_exchange(actor),
+        "owns_grievances": owns_grievances(actor),
     }

@@ -28,6 +28,9 @@ def case_visibility(actor: Actor, prefix: str = "") -> Q:
     - Japanese contact point (ISA): every case (MOC §2, oversight).
     `prefix` puts the condition on a related table (e.g. "cases__" from persons)."""
     q = NOTHING
+    if actor.person_id is not None:
+        # A worker: their own cases.
+        q |= Q(**{f"{prefix}person_id": actor.person_id})
     for org in actor.organizations:
         kind = org.kind
         if kind == OrganizationKind.RECEIVING_ORGANIZATION:
@@ -52,6 +55,8 @@ def person_visibility(actor: Actor) -> Q:
     The condition joins presentations and cases: select persons `pk__in` it (no duplicates)."""
     if actor.is_kind(OrganizationKind.JP_CONTACT_POINT):
         return EVERYTHING
+    if actor.person_id is not None:
+        return Q(pk=actor.person_id)  # a worker: their own record
     ids = sorted(actor.organization_ids)
     if not ids:
         return NOTHING
@@ -137,3 +142,16 @@ def fee_visibility(actor: Actor) -> Q:
     return case_visibility(actor, prefix="case__") | (
         Q(job_offer__isnull=False) & job_offer_visibility(actor, prefix="job_offer__")
     )
+
+
+def grievance_visibility(actor: Actor) -> Q:
+    """A worker's grievance: the worker it concerns, and the organization that owns it (the
+    Center, the support organization or Japan's contact point). Nobody else, not the
+    employer or agency it names: for them it does not exist."""
+    q = NOTHING
+    if actor.person_id is not None:
+        q |= Q(person_id=actor.person_id)
+    ids = sorted(actor.organization_ids)
+    if ids:
+        q |= Q(owner_organization_id__in=ids)
+    return q

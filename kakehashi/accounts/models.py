@@ -62,6 +62,9 @@ class Organization(models.Model):
 
     @property
     def display_name(self) -> str:
+        language = get_language() or ""
+        if language == "ky" and self.name_local:
+            return self.name_local
         if get_language() == "ja" and self.name_ja:
             return self.name_ja
         return self.name_en
@@ -113,3 +116,17 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class WorkerAccount(models.Model):
+    """A worker's own sign-in, tied to their person record. It belongs to no organization:
+    the worker sees only their own data (docs/access.md, "Workers")."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="worker_account")
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, related_name="worker_account"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} → person {self.person_id}"

@@ -457,6 +457,10 @@ def load_demo() -> list[DemoUser]:
     orgs = _organizations()
     users = {u: _user(u, orgs[o], first, last) for u, o, first, last, _ in USERS}
     demo_users = [DemoUser(u, orgs[o].name_en, label) for u, o, _, _, label in USERS]
+    # A worker's own account (the portal at /me/), opened with the agency's invitation code.
+    demo_users.append(
+        DemoUser("gulnara", "SAMPLOVA GULNARA", "worker, her own page (Kyrgyz or Russian)")
+    )
     if Person.objects.filter(
         created_by_organization__in=[orgs["care"], orgs["it"], orgs["factory"]]
     ).exists():
@@ -883,3 +887,42 @@ def _protection(
             language="ky",
             document_reference="AT-FEE-2026-031",
         )
+        _worker(orgs, users, case_id, bakyt)
+
+
+def _worker(
+    orgs: dict[str, Organization], users: dict[str, User], case_id: int, bakyt: Actor
+) -> None:
+    """A worker with her own account (gulnara): the employer that registered her invited
+    her; she disputes a second fee, and the Center answers her grievance."""
+    from kakehashi.people.workers import worker_account_open, worker_invite
+    from kakehashi.protection.services import grievances
+
+    case = Case.objects.get(pk=case_id)
+    issued = worker_invite(actor=Actor.of(users["hana"]), person_id=case.person_id)
+    user = worker_account_open(code=issued.code, username="gulnara", password=DEMO_PASSWORD)
+    fee = fees.fee_record(
+        actor=bakyt,
+        data={
+            "case_id": case_id,
+            "purpose": "recruitment",
+            "basis": "Service fee",
+            "amount": "50000",
+            "currency": "KGS",
+            "breakdown": [{"item": "Service", "amount": "50000"}],
+        },
+    )
+    worker = Actor.of(user)
+    grievance = grievances.fee_dispute(
+        actor=worker,
+        fee_id=fee.pk,
+        reason="Мага бул 50 000 сомдун эмне үчүн экенин эч ким түшүндүргөн жок.",
+    )
+    grievances.grievance_move(
+        actor=Actor.of(users["aida"]), grievance_id=grievance.pk, stage="assigned"
+    )
+    grievances.grievance_write(
+        actor=Actor.of(users["aida"]),
+        grievance_id=grievance.pk,
+        text="Агенттиктен төлөмдүн түзүмүн жазуу жүзүндө сурадык. Жооп келгенде жазабыз.",
+    )

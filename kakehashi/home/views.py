@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kakehashi.access import request_actor
@@ -17,6 +17,8 @@ from kakehashi.protection.selectors import inbox
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if request_actor(request).is_worker:
+        return redirect("portal:me")  # a worker's home is their own page
     page = Paginator(cases_awaiting(request_actor(request)), 25).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [

@@ -180,3 +180,27 @@ class PersonEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind}"
+
+
+class WorkerInvitation(models.Model):
+    """A one-time code (also sent as a link) that lets a worker open their own account, from
+    a phone and without an e-mail address. Only its digest is stored; it expires."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"invitation for {self.person_id}"

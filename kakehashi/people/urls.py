@@ -19,4 +19,5 @@ urlpatterns = [
         name="confirm_test",
     ),
     path("<int:person_id>/present/", views.person_present_page, name="present"),
+    path("<int:person_id>/invite/", views.person_invite, name="invite"),
 ]

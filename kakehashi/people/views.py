@@ -47,6 +47,7 @@ from .services import (
     test_result_add,
     test_result_verify,
 )
+from .workers import worker_invite
 
 SEARCH_SESSION_KEY = "person_search"
 PAGE_SIZE = 25
@@ -242,6 +243,7 @@ def _detail_page(
             "tests": tests,
             "presentations": presentations_visible_to(actor, person),
             "can_manage": can_manage,
+            "can_invite": can_manage and not hasattr(person, "worker_account"),
             "can_add_tests": can_add_tests,
             "test_form": test_form,
             "present_form": present_form if organizations else None,
@@ -297,6 +299,30 @@ def person_confirm_test(request: HttpRequest, person_id: int, result_id: int) ->
         return _detail_page(request, person, test_loose=page_refusal(error), status=error.status)
     messages.success(request, _("The test result was confirmed; it now counts."))
     return redirect(reverse("people:detail", args=[person.pk]) + "#tests")
+
+
+@login_required
+@require_POST
+def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The registering organization gives the worker a one-time code and link (shown once)."""
+    actor = request_actor(request)
+    person = _get_person(actor, person_id)
+    try:
+        issued = worker_invite(actor=actor, person_id=person.pk)
+    except DomainError as error:
+        return _detail_page(request, person, test_loose=page_refusal(error), status=error.status)
+    link = request.build_absolute_uri(reverse("join_code", args=[issued.code]))
+    return render(
+        request,
+        "people/invitation.html",
+        {
+            "nav": "persons",
+            "person": person,
+            "code": issued.code,
+            "link": link,
+            "expires_at": issued.invitation.expires_at,
+        },
+    )
 
 
 @login_required

@@ -532,9 +532,11 @@ class FeeAcknowledgement(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Null when the worker acknowledged it themself in their portal.
     recorded_by_organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    by_worker = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -561,3 +563,90 @@ class FeePolicy(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.employer_pays}"
+
+
+# --- grievances (the worker's own channel) ---------------------------------------------------
+
+
+class GrievanceCategory(models.TextChoices):
+    """What a worker complains of: the conduct of moc_kg §4(1)(a)–(e), the workplace, or
+    living in Japan."""
+
+    A = "a", _("A deposit was taken, or my money, property or passport is kept (MOC §4(1)(a))")
+    B = "b", _("A penalty for leaving, or another unfair payment in a contract (MOC §4(1)(b))")
+    C = "c", _("Violence, threats or my freedom restricted (MOC §4(1)(c))")
+    D = "d", _("False or forged documents for my visa or status (MOC §4(1)(d))")
+    E = "e", _("A fee without its calculation or breakdown explained (MOC §4(1)(e))")
+    WORKPLACE = "workplace", _("A problem at work (wages, hours, safety, harassment)")
+    LIVING = "living", _("A problem with housing or daily life in Japan")
+
+
+class GrievanceStage(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("grievance", "Received")
+    ASSIGNED = "assigned", pgettext_lazy("grievance", "Assigned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("grievance", "In progress")
+    RESOLVED = "resolved", pgettext_lazy("grievance", "Resolved")
+    CLOSED = "closed", pgettext_lazy("grievance", "Closed")
+
+
+class Grievance(models.Model):
+    """A worker's complaint, handled as a case by its owner: the Center for matters on the
+    Kyrgyz side, the support organization or Japan's contact point for the Japanese side.
+    Who filed it is seen by the worker and the owner only; the employer or agency it names
+    never learns it (a 404, as for nothing)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf_note = models.CharField(
+        _("filed on the worker's behalf by"), max_length=200, blank=True
+    )
+    language = models.CharField(max_length=8)
+    categories = models.JSONField(default=list)
+    description = models.TextField(_("what happened"))
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    fee = models.ForeignKey(
+        Fee, null=True, blank=True, on_delete=models.PROTECT, related_name="disputes"
+    )
+    owner_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="grievances"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stage = models.CharField(
+        max_length=16, choices=GrievanceStage.choices, default=GrievanceStage.RECEIVED
+    )
+    due_on = models.DateField(_("due on"))
+    forwarded_to = models.ForeignKey(
+        SharedItem, null=True, blank=True, on_delete=models.PROTECT, related_name="grievances"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["owner_organization", "stage"])]
+
+    def __str__(self) -> str:
+        return f"grievance {self.pk}"
+
+
+class GrievanceMessage(AppendOnlyModel):
+    """The thread between the worker and the owner; stage changes are written into it."""
+
+    grievance = models.ForeignKey(Grievance, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_worker = models.BooleanField()
+    text = models.TextField()
+    stage_to = models.CharField(max_length=16, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.grievance_id} {self.at}"

@@ -25,6 +25,8 @@ from .models import (
     ConsentScope,
     Fee,
     FeePolicy,
+    Grievance,
+    GrievanceStage,
     Inquiry,
     ItemKind,
     ItemRead,
@@ -250,3 +252,17 @@ def attachment_get(actor: Actor, item_id: int, attachment_id: int) -> Attachment
     if attachment is None:
         raise NotFound("attachment")
     return attachment
+
+
+# --- grievances ----------------------------------------------------------------------------------
+
+
+def grievances_owned(actor: Actor, *, overdue: bool = False) -> QuerySet[Grievance]:
+    """The grievances the actor's organizations handle (not the worker's own view)."""
+    ids = sorted(actor.organization_ids)
+    qs = Grievance.objects.filter(owner_organization_id__in=ids).select_related(
+        "owner_organization", "person", "assignee"
+    )
+    if overdue:
+        qs = qs.filter(due_on__lt=timezone.localdate()).exclude(stage=GrievanceStage.CLOSED)
+    return qs

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms import ChoiceField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from kakehashi.access.policy import (
     agency_deciding_organization,
     contact_point_for,
     fee_policy_agency,
+    grievance_handler,
     item_members,
     item_recipient,
     item_side,
@@ -34,10 +36,10 @@ from kakehashi.people.selectors import persons_visible_to
 from kakehashi.registries.models import ImprovementOrder
 
 from . import forms, selectors
-from .models import ItemKind, SharedItem, Stage
+from .models import GrievanceCategory, GrievanceStage, ItemKind, SharedItem, Stage
 from .presenters import confidentiality_note, item_data
 from .selectors import employer_pays
-from .services import common, exchange, fees, reports, returns
+from .services import common, exchange, fees, grievances, reports, returns
 
 
 def _visible(request: HttpRequest, item_id: int, via: str = "") -> SharedItem:
@@ -454,3 +456,87 @@ def fee_policy_view(request: HttpRequest, agency_id: int) -> HttpResponse:
         "protection/fee_policy.html",
         {"nav": "cases", "agency": agency, "employer_pays": employer_pays(agency.pk)},
     )
+
+
+# --- grievances, for the organizations that handle them ------------------------------------------
+
+
+@login_required
+def grievance_list_view(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    overdue = request.GET.get("overdue") == "1"
+    today = timezone.localdate()
+    rows = [
+        {"g": g, "overdue": g.due_on < today and g.stage != GrievanceStage.CLOSED}
+        for g in selectors.grievances_owned(actor, overdue=overdue)[:300]
+    ]
+    return render(
+        request,
+        "protection/grievances.html",
+        {"nav": "grievances", "rows": rows, "overdue": overdue},
+    )
+
+
+def _grievance_page(
+    request: HttpRequest, grievance_id: int, refusal: Any = None, status: int = 200
+) -> HttpResponse:
+    actor = request_actor(request)
+    try:
+        grievance = grievances.grievance_get(actor, grievance_id)
+    except DomainError as exc:
+        page_refusal(exc)
+        raise
+    handler = grievance_handler(actor, grievance)
+    if handler is None:
+        raise Http404  # the worker's own view is /me/grievances/
+    stages = grievances.NEXT[GrievanceStage(grievance.stage)]
+    return render(
+        request,
+        "protection/grievance.html",
+        {
+            "nav": "grievances",
+            "grievance": grievance,
+            "categories": [GrievanceCategory(c).label for c in grievance.categories],
+            "thread": grievance.messages.select_related("author"),
+            "stages": [(s, GrievanceStage(s).label) for s in stages],
+            "may_forward": grievance.forwarded_to_id is None
+            and contact_point_for(actor, grievance.person.nationality) is not None
+            and bool(set(grievance.categories) & grievances.MOC_CATEGORIES),
+            "refusal": refusal,
+            "overdue": grievance.due_on < timezone.localdate()
+            and grievance.stage != GrievanceStage.CLOSED,
+        },
+        status=status,
+    )
+
+
+@login_required
+def grievance_view(request: HttpRequest, grievance_id: int) -> HttpResponse:
+    return _grievance_page(request, grievance_id)
+
+
+@login_required
+@require_POST
+def grievance_action_view(request: HttpRequest, grievance_id: int, action: str) -> HttpResponse:
+    actor = request_actor(request)
+    try:
+        if action == "reply":
+            grievances.grievance_write(
+                actor=actor, grievance_id=grievance_id, text=request.POST.get("text", "")
+            )
+        elif action == "move":
+            grievances.grievance_move(
+                actor=actor,
+                grievance_id=grievance_id,
+                stage=request.POST.get("stage", ""),
+                note=request.POST.get("note", ""),
+            )
+        elif action == "forward":
+            grievance = grievances.grievance_forward(actor=actor, grievance_id=grievance_id)
+            messages.success(request, _("Forwarded as a misconduct report."))
+            return redirect("protection:item", item_id=grievance.forwarded_to_id)
+        else:
+            raise Http404
+    except DomainError as exc:
+        return _grievance_page(request, grievance_id, page_refusal(exc), exc.status)
+    return redirect("protection:grievance", grievance_id=grievance_id)

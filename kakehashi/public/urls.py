@@ -9,6 +9,7 @@ app_name = "public"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("help/", views.help_page, name="help"),
     path("agencies/", views.agency_list, name="agencies"),
     path("agencies/<int:agency_id>/", views.agency_detail, name="agency"),
     path("revocations/", views.revocation_list, name="revocations"),

@@ -21,11 +21,13 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kakehashi.core.feeds import cache_privately, csv_feed, feed_error, json_feed
 from kakehashi.protection.selectors import employer_pays
+from kakehashi.reference.contacts import contact_rows
 from kakehashi.registries.selectors import (
     agency_entry,
     agency_history,
@@ -190,6 +192,14 @@ def _paged(request: HttpRequest, register: Register, as_of: AsOf) -> tuple[Any, 
 
 
 # --- pages --------------------------------------------------------------------------------
+
+
+@html_page
+def help_page(request: HttpRequest) -> HttpResponse:
+    """For candidates, before they pay anyone: how to check an agency, what the MOC forbids,
+    and where to get help (the Center, the Embassy, the grievance channel)."""
+    people = contact_rows(get_language() or "en")
+    return render(request, "public/help.html", {"contacts": people})
 
 
 @html_page

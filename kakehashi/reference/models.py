@@ -10,10 +10,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def _localized(obj: object, language: str | None) -> str:
+    """The name in the reader's language (ja, en, ru, ky), English where one is missing."""
+    code = (language or "en")[:2]
+    return str(getattr(obj, f"name_{code}", "") or getattr(obj, "name_en", ""))
+
+
 class Field(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name_ja = models.CharField(max_length=100)
     name_en = models.CharField(max_length=100)
+    name_ru = models.CharField(max_length=150, blank=True)
+    name_ky = models.CharField(max_length=150, blank=True)
     # SSW(i) acceptance is open from/until these dates (a new field opens later; §6).
     ssw1_open_from = models.DateField(null=True, blank=True)
     ssw1_open_until = models.DateField(null=True, blank=True)
@@ -29,7 +37,7 @@ class Field(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_ja if get_language() == "ja" else self.name_en
+        return _localized(self, get_language())
 
     def is_open_on(self, day: datetime.date) -> bool:
         if self.ssw1_open_from is None or day < self.ssw1_open_from:
@@ -42,6 +50,8 @@ class BusinessCategory(models.Model):
     code = models.SlugField(max_length=60, unique=True)
     name_ja = models.CharField(max_length=150)
     name_en = models.CharField(max_length=150)
+    name_ru = models.CharField(max_length=200, blank=True)
+    name_ky = models.CharField(max_length=200, blank=True)
     effective_from = models.DateField(null=True, blank=True)
     effective_until = models.DateField(null=True, blank=True)
     skill_test_name = models.CharField(_("skill test"), max_length=200, blank=True)
@@ -56,4 +66,4 @@ class BusinessCategory(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_ja if get_language() == "ja" else self.name_en
+        return _localized(self, get_language())

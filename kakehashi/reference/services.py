@@ -25,6 +25,8 @@ def reference_data_load(*, path: Path = DATA_FILE) -> tuple[int, int]:
             defaults={
                 "name_ja": item["ja"],
                 "name_en": item["en"],
+                "name_ru": item.get("ru", ""),
+                "name_ky": item.get("ky", ""),
                 "ssw1_open_from": item["open"],
                 "ssw2_available": item["ssw2"],
                 "source": source,
@@ -38,6 +40,8 @@ def reference_data_load(*, path: Path = DATA_FILE) -> tuple[int, int]:
                     "field": field,
                     "name_ja": category["ja"],
                     "name_en": category["en"],
+                    "name_ru": category.get("ru", ""),
+                    "name_ky": category.get("ky", ""),
                     "skill_test_name": category.get("test", ""),
                     "source": source,
                 },

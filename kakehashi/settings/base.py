@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kakehashi.demo",
     "kakehashi.public",
     "kakehashi.home",
+    "kakehashi.portal",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +129,8 @@ LANGUAGE_CODE = "ja"
 LANGUAGES = [
     ("ja", _("Japanese")),
     ("en", _("English")),
+    ("ru", _("Russian")),
+    ("ky", _("Kyrgyz")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Country names come from django-countries in the reader's language; a partner country is
