@@ -18,6 +18,7 @@ from .models import (
     Currency,
     FeePurpose,
     FraudKind,
+    GrievanceCategory,
     MisconductCategory,
     Outcome,
     ReturnReason,
@@ -240,3 +241,18 @@ class FeeAcknowledgementForm(AccessibleForm):
         choices=[("ky", "Кыргызча"), ("ru", "Русский"), ("ja", "日本語"), ("en", "English")],
     )
     document_reference = forms.CharField(label=_("Signed statement (reference)"), max_length=100)
+
+
+class OnBehalfGrievanceForm(AccessibleForm):
+    person_id = forms.IntegerField(label=_("Person number"), min_value=1)
+    on_behalf_note = forms.CharField(
+        label=_("Filed on the worker's behalf by"),
+        max_length=200,
+        help_text=_("Who brought it and how, e.g. “the worker by phone, in Kyrgyz”."),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("What is it about?"),
+        choices=GrievanceCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    description = forms.CharField(label=_("What happened?"), widget=TEXTAREA, max_length=5000)

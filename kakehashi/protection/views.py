@@ -22,6 +22,7 @@ from kakehashi.access.policy import (
     contact_point_for,
     fee_policy_agency,
     grievance_handler,
+    grievance_on_behalf_organization,
     item_members,
     item_recipient,
     item_side,
@@ -464,6 +465,22 @@ def fee_policy_view(request: HttpRequest, agency_id: int) -> HttpResponse:
 @login_required
 def grievance_list_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
+    form = forms.OnBehalfGrievanceForm(request.POST or None)
+    refusal = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                grievance = grievances.grievance_file(actor=actor, data=dict(form.cleaned_data))
+            except DomainError as exc:
+                refusal, status = form_refusal(form, exc), exc.status
+            else:
+                messages.success(request, _("The grievance was filed for the worker."))
+                if grievance_handler(actor, grievance) is not None:
+                    return redirect("protection:grievance", grievance_id=grievance.pk)
+                return redirect("protection:grievances")
+        else:
+            status = 422
     overdue = request.GET.get("overdue") == "1"
     today = timezone.localdate()
     rows = [
@@ -473,7 +490,14 @@ def grievance_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "protection/grievances.html",
-        {"nav": "grievances", "rows": rows, "overdue": overdue},
+        {
+            "nav": "grievances",
+            "rows": rows,
+            "overdue": overdue,
+            "form": form if grievance_on_behalf_organization(actor) else None,
+            "refusal": refusal,
+        },
+        status=status,
     )
 
 

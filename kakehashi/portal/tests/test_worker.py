@@ -234,3 +234,32 @@ def test_staff_pages_stay_closed_to_a_worker(world, worker_case):
         client.get("/protection/grievances/").content.decode().count("/protection/grievances/") <= 1
     )
     assert client.get(f"/registries/agencies/{world.agency.pk}/").status_code in (200, 404)
+
+
+def test_the_center_files_a_grievance_on_a_workers_behalf(world, worker_case):
+    aida = client_for(world.aida)
+    posted = aida.post(
+        "/protection/grievances/",
+        {
+            "person_id": worker_case.person_id,
+            "on_behalf_note": "The worker, by phone, in Kyrgyz",
+            "categories": ["b"],
+            "description": "A penalty of 100,000 som if he leaves the job.",
+        },
+    )
+    assert posted.status_code == 302, posted.content.decode()[:2000]
+    grievance = Grievance.objects.get()
+    assert grievance.on_behalf_note.startswith("The worker")
+    assert grievance.owner_organization == world.center
+    # An employer cannot file for a worker, and nothing is written.
+    refused = client_for(world.hana).post(
+        "/protection/grievances/",
+        {
+            "person_id": worker_case.person_id,
+            "on_behalf_note": "x",
+            "categories": ["b"],
+            "description": "x",
+        },
+    )
+    assert refused.status_code == 403
+    assert Grievance.objects.count() == 1
