@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from kakehashi.api import api
 from kakehashi.home import views as home_views
+from kakehashi.hub import views as hub_views
 from kakehashi.portal import views as portal_views
 from kakehashi.reference import views as reference_views
 
@@ -26,6 +27,8 @@ urlpatterns = [
     path("registries/", include("kakehashi.registries.urls")),
     path("protection/", include("kakehashi.protection.urls")),
     path("me/", include("kakehashi.portal.urls")),
+    path("hub/", include("kakehashi.hub.urls")),
+    path("public/statistics/", hub_views.public_statistics_view, name="public_statistics"),
     path("join/", portal_views.join_view, name="join"),
     path("join/<str:code>/", portal_views.join_view, name="join_code"),
     path("sources/", reference_views.source_list, name="sources"),

@@ -19,6 +19,7 @@ REGISTERING_KINDS = (
     OrganizationKind.SENDING_AGENCY,
     OrganizationKind.SENDING_CONTACT_POINT,
     OrganizationKind.MUNICIPALITY,
+    OrganizationKind.PARTNER_INSTITUTION,
 )
 
 
@@ -288,3 +289,21 @@ def owns_grievances(actor: Actor) -> bool:
     """Whose menu offers grievances: the organizations that own them (the Center, support
     organizations, Japan's contact point)."""
     return actor.is_contact_point or actor.is_kind(OrganizationKind.SUPPORT_ORGANIZATION)
+
+
+# --- the city as hub -------------------------------------------------------------------------
+
+
+def hub_municipality(actor: Actor) -> Organization | None:
+    """The city the actor works for (its staff keep the hub's records)."""
+    return actor.acts_as(OrganizationKind.MUNICIPALITY)
+
+
+def partner_institution(actor: Actor) -> Organization | None:
+    """The partner institution whose pool the actor keeps."""
+    return actor.acts_as(OrganizationKind.PARTNER_INSTITUTION)
+
+
+def may_open_case_from_match(actor: Actor, need: Any) -> Organization | None:
+    """The employer that recorded the need opens a case from one of its matches."""
+    return actor.acts_for(need.receiving_organization_id)

@@ -155,3 +155,26 @@ def grievance_visibility(actor: Actor) -> Q:
     if ids:
         q |= Q(owner_organization_id__in=ids)
     return q
+
+
+def need_visibility(actor: Actor) -> Q:
+    """An employer's needs: its own organization's members, and the city it is located in."""
+    q = NOTHING
+    for org in actor.organizations:
+        if org.kind == OrganizationKind.RECEIVING_ORGANIZATION:
+            q |= Q(receiving_organization_id=org.pk)
+        elif org.kind == OrganizationKind.MUNICIPALITY:
+            q |= Q(receiving_organization__municipality_id=org.pk)
+    return q
+
+
+def pool_visibility(actor: Actor) -> Q:
+    """A partner institution's pool: the institution sees all of it; employers and cities
+    only the candidates who consented to be presented (their consent is on record)."""
+    q = NOTHING
+    for org in actor.organizations:
+        if org.kind == OrganizationKind.PARTNER_INSTITUTION:
+            q |= Q(institution_id=org.pk)
+        elif org.kind in (OrganizationKind.RECEIVING_ORGANIZATION, OrganizationKind.MUNICIPALITY):
+            q |= Q(consented_at__isnull=False)
+    return q

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from kakehashi.accounts.models import Organization
 from kakehashi.people.models import Person, TestResult, Verification
@@ -107,14 +109,30 @@ def agency_facts(agency: Organization | None, destination: str = "JP") -> Agency
     return AgencyFacts(name=agency.name_en, decisions=decisions, placement_licences=licences)
 
 
+# Facts about the workplace that apps built on cases provide (the hub: whether the city
+# holds the employer's cooperation confirmation). Registered when the app starts, like the
+# registry hooks (docs/adr/0011).
+WorkplaceFactProvider = Callable[[Organization], dict[str, Any]]
+_workplace_providers: dict[str, WorkplaceFactProvider] = {}
+
+
+def provide_workplace_facts(name: str, provider: WorkplaceFactProvider) -> None:
+    _workplace_providers[name] = provider
+
+
 def workplace_facts(organization: Organization) -> WorkplaceFacts:
-    """The receiving organization's prefecture and its minimum wages on record."""
+    """The receiving organization's prefecture and its minimum wages on record, and what the
+    registered providers add."""
     figures = minimum_wages.for_prefecture(organization.prefecture)
+    extra: dict[str, Any] = {}
+    for provider in _workplace_providers.values():
+        extra.update(provider(organization))
     return WorkplaceFacts(
         prefecture=organization.prefecture,
         minimum_wages=tuple(
             MinimumWage(f.effective_from, f.hourly_yen, f"{f.source}") for f in figures
         ),
+        **extra,
     )
 
 

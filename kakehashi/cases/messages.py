@@ -120,6 +120,11 @@ MESSAGES: dict[str, Any] = {
         "The %(step)s contains a prohibited term: %(term)s. No application can be filed on "
         "it. A draft misconduct report awaits the contact point's review."
     ),
+    # Cooperation confirmation with the municipality (R-H6)
+    "no_cooperation_confirmation": gettext_lazy(
+        "The city has no checked cooperation confirmation of this employer on record. Submit "
+        "it to the municipality of the workplace (and of residence) before applying."
+    ),
     # Change of status (Immigration Control Act Art. 20)
     "filed_after_period_of_stay": gettext_lazy(
         "The application was filed on %(filed)s, after the current period of stay ended on "

@@ -461,6 +461,13 @@ def load_demo() -> list[DemoUser]:
     demo_users.append(
         DemoUser("gulnara", "SAMPLOVA GULNARA", "worker, her own page (Kyrgyz or Russian)")
     )
+    demo_users.append(
+        DemoUser(
+            "asel",
+            "Japanese Institute at Arabaev Kyrgyz State University",
+            "partner institution staff (its candidate pool)",
+        )
+    )
     if Person.objects.filter(
         created_by_organization__in=[orgs["care"], orgs["it"], orgs["factory"]]
     ).exists():
@@ -665,6 +672,7 @@ def load_demo() -> list[DemoUser]:
         overrides={"change_of_status_decision": {"outcome": "refused"}},
     )
     _protection(orgs, users, today)
+    _hub(orgs, users, today)
     return demo_users
 
 
@@ -925,4 +933,251 @@ def _worker(
         actor=Actor.of(users["aida"]),
         grievance_id=grievance.pk,
         text="Агенттиктен төлөмдүн түзүмүн жазуу жүзүндө сурадык. Жооп келгенде жазабыз.",
+    )
+
+
+# The LGOTP-style yearly cycle (clair_lgotp; the programme year starts in August).
+PROGRAMME_STAGES = [
+    (
+        "demand_survey",
+        "需要調査",
+        "Demand survey",
+        "Изучение потребностей",
+        "Муктаждыкты изилдөө",
+        "08-01",
+        "10-31",
+        0,
+    ),
+    ("recruitment", "募集", "Recruitment", "Набор", "Тандоо жана кабыл алуу", "11-01", "12-31", 0),
+    ("decision", "決定", "Decision", "Решение", "Чечим", "01-01", "01-31", 1),
+    ("procedures", "手続", "Procedures", "Оформление", "Жол-жоболор", "02-01", "04-30", 1),
+    (
+        "arrival",
+        "来日・オリエンテーション",
+        "Arrival and orientation",
+        "Прибытие и ориентация",
+        "Келүү жана багыттоо",
+        "05-01",
+        "05-31",
+        1,
+    ),
+    (
+        "language",
+        "日本語研修",
+        "Language training",
+        "Языковая подготовка",
+        "Тил үйрөнүү",
+        "05-01",
+        "06-20",
+        1,
+    ),
+    ("posting", "配属", "Posting", "Распределение", "Жайгаштыруу", "06-21", "06-30", 1),
+    (
+        "training",
+        "研修",
+        "Training at the host",
+        "Стажировка у принимающей стороны",
+        "Кабыл алуучу жерде стажировка",
+        "07-01",
+        "10-31",
+        1,
+    ),
+    ("return", "帰国", "Return", "Возвращение", "Кайтуу", "11-01", "11-30", 1),
+]
+
+
+def _hub(orgs: dict[str, Organization], users: dict[str, User], today: datetime.date) -> None:
+    """The city as hub: the 2023 Bishkek delegation and the visits before it
+    (nagaoka_kg_delegation), partner institutions with a pool, the care home's need, a
+    cooperation confirmation, and a programme year in the middle of its cycle."""
+    from kakehashi.hub import services as hub
+    from kakehashi.hub.models import (
+        Agreement,
+        BusinessLink,
+        CourtesyVisit,
+        Delegation,
+        PartnerProfile,
+        ProgrammeTemplate,
+        ProgrammeYear,
+        Trainee,
+    )
+    from kakehashi.reference.models import Field
+
+    city = orgs["city"]
+    source = "nagaoka_kg_delegation"
+    delegation = Delegation.objects.create(
+        municipality=city,
+        title="長岡市キルギス視察団 / Nagaoka delegation to the Kyrgyz Republic",
+        starts_on=datetime.date(2023, 10, 9),
+        ends_on=datetime.date(2023, 10, 13),
+        participants_count=16,
+        expected_outcomes=(
+            "A framework for sending and receiving workers with the city as hub; specialists "
+            "for care, IT, manufacturing, construction and transport; offshore development with "
+            "local IT firms; curriculum and student exchange."
+        ),
+        source=f"{source} 1 視察団の概要",
+    )
+    for day, origin, destination in [
+        (9, "Haneda", "Incheon"),
+        (9, "Incheon", "Tashkent"),
+        (9, "Tashkent", "Manas (Bishkek)"),
+        (13, "Manas (Bishkek)", "Tashkent"),
+        (13, "Tashkent", "Narita"),
+    ]:
+        delegation.legs.create(
+            travels_on=datetime.date(2023, 10, day), origin=origin, destination=destination
+        )
+    for organization, role in [
+        ("Nagaoka City", "Mayor, head of the delegation"),
+        ("Nagaoka City", "Directors of the departments concerned"),
+        ("Care and medical corporations", "Members"),
+        ("IT firms", "Members"),
+        ("Manufacturers", "Members"),
+    ]:
+        delegation.participants.create(organization=organization, role=role)
+    partners = {name: org for name, org in orgs.items() if org.kind == K.PARTNER_INSTITUTION}
+    visits = [
+        (10, "Ministry of Labour, Social Security and Migration; the Center", None, ""),
+        (10, "Ministry of Foreign Affairs; Embassy of Japan", None, ""),
+        (
+            11,
+            "Japanese Institute at Arabaev Kyrgyz State University",
+            "Japanese Institute at Arabaev Kyrgyz State University",
+            "care, welfare, IT, tourism",
+        ),
+        (11, "ISITO Medical College", "ISITO Medical College", "care, welfare"),
+        (
+            11,
+            "Ala-Too International University, Faculty of Engineering and Informatics",
+            "Ala-Too International University, Faculty of Engineering and Informatics",
+            "IT",
+        ),
+        (12, "Kyrgyz High Technology Park", "Kyrgyz High Technology Park", "IT"),
+        (12, "A Japanese IT firm in Bishkek", None, "IT"),
+    ]
+    for day, name, partner, topics in visits:
+        delegation.visits.create(
+            visited_on=datetime.date(2023, 10, day),
+            institution=name,
+            partner=partners.get(partner) if partner else None,
+            fields_discussed=topics,
+        )
+    delegation.follow_ups.create(
+        description="Agree a framework for sending and receiving with the Center",
+        owner="Nagaoka City, Industrial Location and Human Resources Division",
+        due_on=today + datetime.timedelta(days=45),
+    )
+    for visited, summary in [
+        (
+            datetime.date(2023, 3, 1),
+            "Courtesy visit to Ambassador Osoev at the Kyrgyz Embassy (March 2023)",
+        ),
+        (
+            datetime.date(2023, 6, 23),
+            "The Ambassador and the Japanese Institute's director visit the Mayor",
+        ),
+        (
+            datetime.date(2023, 8, 2),
+            "Second visit to the Mayor; invitation to visit the Kyrgyz Republic",
+        ),
+        (datetime.date(2023, 8, 3), "The Ambassador visits Nagaoka University of Technology"),
+    ]:
+        CourtesyVisit.objects.create(
+            municipality=city, visited_on=visited, summary=summary, source=f"{source} 3"
+        )
+    care = Field.objects.get(code="care")
+    it_fields = list(Field.objects.filter(code__in=["care", "industrial_products"]))
+    institute = partners["Japanese Institute at Arabaev Kyrgyz State University"]
+    profile, _ = PartnerProfile.objects.get_or_create(
+        organization=institute,
+        defaults={"contact": "Bishkek", "notes": "Care, welfare, IT, tourism"},
+    )
+    profile.fields.set(it_fields)
+    Agreement.objects.create(
+        municipality=city,
+        partner=institute,
+        title="Memorandum on exchange of students and trainees (fictional)",
+        signed_on=today - datetime.timedelta(days=200),
+    )
+    BusinessLink.objects.create(
+        municipality=city,
+        title="Offshore development with a Bishkek IT firm",
+        kind="offshore",
+        stage="talks",
+        partner=partners["Kyrgyz High Technology Park"],
+        updated_on=today - datetime.timedelta(days=20),
+    )
+    # The institute's pool: two candidates, one of whom consented to be presented.
+    teacher = _user("asel", institute, "Asel", "Bekova")
+    institute_actor = Actor.of(teacher)
+    for family, given, native, level, consent in [
+        ("POOLOVA", "AIZHAN", "Пулова Айжан", "N4", "JI-2026-014"),
+        ("KUTUEV", "BEKZAT", "Кутуев Бекзат", "N5", ""),
+    ]:
+        person = _person(institute, family, given, native, datetime.date(2002, 4, 4))
+        _tests(person, "care", today, japanese=level == "N4")
+        candidate = hub.pool_candidate_add(
+            actor=institute_actor,
+            person_id=person.pk,
+            data={
+                "field": "care",
+                "business_category": "care",
+                "japanese_level": level,
+                "tests_planned": "" if level == "N4" else "JFT-Basic, March",
+                "available_from": today + datetime.timedelta(days=60),
+            },
+        )
+        if consent:
+            hub.candidate_consent_record(
+                actor=institute_actor, candidate_id=candidate.pk, reference=consent
+            )
+    hub.need_record(
+        actor=Actor.of(users["hana"]),
+        data={
+            "field": "care",
+            "business_category": "care",
+            "positions": 2,
+            "japanese_level": "N4",
+            "needed_by": today + datetime.timedelta(days=180),
+            "housing_offered": True,
+            "support_offered": "Dormitory, Japanese lessons, airport pick-up",
+        },
+    )
+    hub.confirmation_record(
+        actor=Actor.of(users["mayu"]),
+        data={
+            "receiving_organization_id": orgs["care"].pk,
+            "scope": "workplace",
+            "submitted_on": today - datetime.timedelta(days=30),
+            "checked": True,
+        },
+    )
+    template = ProgrammeTemplate.objects.create(
+        name="LGOTP-style official trainee programme",
+        stages=[
+            {
+                "key": k,
+                "title": {"ja": ja, "en": en, "ru": ru, "ky": ky},
+                "from": a,
+                "to": b,
+                "year": y,
+            }
+            for k, ja, en, ru, ky, a, b, y in PROGRAMME_STAGES
+        ],
+        source="clair_lgotp",
+    )
+    # Mid-cycle: the programme year that started the August before today.
+    start = today.year if today.month >= 8 else today.year - 1
+    programme = ProgrammeYear.objects.create(
+        template=template,
+        municipality=city,
+        cycle_start_year=start,
+        training_field=care.display_name,
+    )
+    Trainee.objects.create(
+        programme=programme,
+        name="ASANOV Timur (fictional)",
+        home_institution="Ministry of Labour, Social Security and Migration",
+        report="Monthly report: orientation done; Japanese lessons three times a week.",
     )

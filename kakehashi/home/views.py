@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kakehashi.access import request_actor
-from kakehashi.access.policy import sees_moc_exchange
+from kakehashi.access.policy import hub_municipality, sees_moc_exchange
 from kakehashi.cases.presenters import case_summary
 from kakehashi.cases.selectors import cases_awaiting
+from kakehashi.hub.views import dashboard_context
 from kakehashi.protection.selectors import inbox
 
 
@@ -32,8 +33,17 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     actor = request_actor(request)
     exchange = inbox(actor) if sees_moc_exchange(actor) else None
+    city = hub_municipality(actor)
+    hub = dashboard_context(request, city) if city is not None else {}
     return render(
         request,
         "home/home.html",
-        {"nav": "home", "page": page, "rows": rows, "today": today, "exchange": exchange},
+        {
+            "nav": "home",
+            "page": page,
+            "rows": rows,
+            "today": today,
+            "exchange": exchange,
+            **hub,
+        },
     )

@@ -328,3 +328,18 @@ def person_present(*, actor: Actor, person_id: int, organization_id: int) -> Pre
         },
     )
     return presentation
+
+
+def person_present_by_consent(
+    *, person: Person, organization: Organization, by: Any
+) -> Presentation:
+    """Present a pool candidate who consented to be presented (hub matching, R-H1) to the
+    employer whose need they match. The caller (hub.services) has checked the consent and
+    that `by` acts for the employer; the presentation is recorded as the registering
+    institution's, on the candidate's consent."""
+    presentation, _created = Presentation.objects.get_or_create(
+        person=person,
+        organization=organization,
+        defaults={"presented_by": by, "presented_by_organization": person.created_by_organization},
+    )
+    return presentation

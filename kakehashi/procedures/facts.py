@@ -114,6 +114,9 @@ class WorkplaceFacts:
 
     prefecture: str
     minimum_wages: tuple[MinimumWage, ...] = ()
+    # Whether the municipality has a checked cooperation confirmation of the employer on
+    # record (R-H6); None where no municipality keeps them here.
+    cooperation_confirmed: bool | None = None
 
     def minimum_wage_on(self, day: datetime.date) -> MinimumWage | None:
         in_force = [w for w in self.minimum_wages if w.effective_from <= day]

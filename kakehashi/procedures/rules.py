@@ -421,7 +421,26 @@ def no_prohibited_terms(ctx: RuleContext) -> list[Finding]:
     return findings
 
 
+# --- Cooperation confirmation with the municipality (協力確認書; R-H6) -------------------------
+
+
+def cooperation_confirmation(ctx: RuleContext) -> list[Finding]:
+    """Advice, never a refusal: the employer should have submitted its cooperation
+    confirmation to the municipality before applying (source marked unconfirmed)."""
+    workplace = ctx.facts.workplace
+    if workplace is None or workplace.cooperation_confirmed is not False:
+        return []
+    return [
+        Finding(
+            "no_cooperation_confirmation",
+            "isa_cooperation_confirmation",
+            severity="warning",
+        )
+    ]
+
+
 RULES: dict[str, Rule] = {
+    "cooperation_confirmation": cooperation_confirmation,
     "no_prohibited_terms": no_prohibited_terms,
     "agency_certified": agency_certified,
     "filed_within_period_of_stay": filed_within_period_of_stay,

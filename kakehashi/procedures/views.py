@@ -41,6 +41,9 @@ RULE_NAMES: dict[str, Any] = {
     "person_location_in_japan": gettext_lazy("The person lives in Japan"),
     "filed_within_period_of_stay": gettext_lazy("Filed before the current period of stay ends"),
     "minimum_wage": gettext_lazy("The wage reaches the regional minimum wage"),
+    "cooperation_confirmation": gettext_lazy(
+        "The employer's cooperation confirmation is with the city (advice)"
+    ),
     "no_prohibited_terms": gettext_lazy(
         "No contract has a deposit, management of money, property or passport, a penalty "
         "or another undue transfer"

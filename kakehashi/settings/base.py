@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kakehashi.public",
     "kakehashi.home",
     "kakehashi.portal",
+    "kakehashi.hub",
 ]
 
 MIDDLEWARE = [

@@ -103,3 +103,34 @@ def test_the_demo_shows_the_moc_exchange_at_different_stages(demo):
     assert Fee.objects.filter(acknowledgements__isnull=False).exists()
     assert TestResult.objects.filter(verification=Verification.PENDING).exists()
     assert User.objects.filter(username="erlan").exists()
+
+
+def test_the_demo_shows_the_city_as_hub(demo):
+    """The 2023 Bishkek delegation, the visits before it, a programme year in mid-cycle, a
+    need with a consenting candidate, and a cooperation confirmation."""
+    from kakehashi.hub.models import (
+        CooperationConfirmation,
+        CourtesyVisit,
+        Delegation,
+        EmployerNeed,
+        PoolCandidate,
+        ProgrammeYear,
+    )
+    from kakehashi.hub.views import _programme_rows
+
+    delegation = Delegation.objects.get()
+    assert delegation.participants_count == 16
+    assert (delegation.starts_on.isoformat(), delegation.ends_on.isoformat()) == (
+        "2023-10-09",
+        "2023-10-13",
+    )
+    legs = [(leg.origin, leg.destination) for leg in delegation.legs.all()]
+    assert legs[0] == ("Haneda", "Incheon") and legs[-1] == ("Tashkent", "Narita")
+    assert delegation.visits.filter(partner__isnull=False).count() == 4
+    assert CourtesyVisit.objects.count() == 4
+    rows = _programme_rows(ProgrammeYear.objects.get())
+    assert rows["current"] is not None or rows["next"] is not None
+    assert any(s["state"] == "done" for s in rows["stages"]) or rows["current"]
+    assert EmployerNeed.objects.exists()
+    assert PoolCandidate.objects.filter(consented_at__isnull=False).count() == 1
+    assert CooperationConfirmation.objects.filter(checked=True).exists()
