@@ -196,6 +196,26 @@ def match_open_case(*, actor: Actor, need_id: int, candidate_id: int) -> MatchAc
 
 
 @transaction.atomic
+def match_present(*, actor: Actor, need_id: int, candidate_id: int) -> MatchAction:
+    """The city shortlists a consenting candidate for a need of one of its employers and
+    presents them to the employer, which then sees them and may open a case."""
+    need = need_get(actor, need_id)
+    city = hub_municipality(actor)
+    if city is None or need.receiving_organization.municipality_id != city.pk:
+        raise NotAllowed(_("Only the employer's city presents candidates for its needs."))
+    candidate = pool_visible_to(actor).filter(pk=candidate_id).first()
+    if candidate is None or candidate.consented_at is None:
+        raise NotFound("candidate")
+    person_present_by_consent(
+        person=candidate.person, organization=need.receiving_organization, by=actor.required_user
+    )
+    action, _created = MatchAction.objects.get_or_create(
+        need=need, candidate=candidate, defaults={"by": actor.required_user}
+    )
+    return action
+
+
+@transaction.atomic
 def confirmation_record(*, actor: Actor, data: dict[str, Any]) -> CooperationConfirmation:
     """The city records a cooperation confirmation it received from an employer (R-H6)."""
     city = hub_municipality(actor)
@@ -247,3 +267,157 @@ def need_close(*, actor: Actor, need_id: int, status: str) -> EmployerNeed:
     need.status = status
     need.save(update_fields=["status"])
     return need
+
+
+# --- exchange records and programmes (R-H2–R-H4) ---------------------------------------------
+
+# What each record keeps: text fields with their limits, date fields, and choices.
+EXCHANGE_SPECS: dict[str, dict[str, Any]] = {
+    "visit": {"text": {"summary": 400}, "dates": ["visited_on"]},
+    "agreement": {"text": {"title": 200}, "dates": ["signed_on"], "partner": True},
+    "link": {
+        "text": {"title": 200},
+        "dates": ["updated_on"],
+        "partner": False,
+        "choices": {"kind": "LinkKind", "stage": "LinkStage"},
+    },
+    "delegation": {
+        "text": {"title": 200, "expected_outcomes": 3000},
+        "dates": ["starts_on", "ends_on"],
+        "integers": {"participants_count": (1, 500)},
+    },
+    "leg": {
+        "text": {"origin": 100, "destination": 100},
+        "dates": ["travels_on"],
+        "delegation": True,
+    },
+    "participant": {"text": {"organization": 200, "role": 200}, "delegation": True},
+    "visited": {
+        "text": {"institution": 200, "fields_discussed": 200},
+        "dates": ["visited_on"],
+        "delegation": True,
+    },
+    "follow_up": {
+        "text": {"description": 300, "owner": 200},
+        "dates": ["due_on"],
+        "delegation": True,
+    },
+    "trainee": {"text": {"name": 200, "home_institution": 200, "report": 3000}, "programme": True},
+}
+OPTIONAL = {"fields_discussed", "report", "visited_on"}
+
+
+@transaction.atomic
+def exchange_record(*, actor: Actor, kind: str, data: dict[str, Any]) -> Any:
+    """The city records an exchange record (a visit, an agreement, a business link, a
+    delegation and its legs, participants, institutions visited and follow-ups) or a
+    programme's trainee. Every field is checked; nothing is half-written."""
+    from . import models as hub_models
+
+    city = hub_municipality(actor)
+    if city is None:
+        raise NotAllowed(_("Only the city keeps its exchange records."))
+    spec = EXCHANGE_SPECS.get(kind)
+    if spec is None:
+        raise NotFound("record")
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for name, limit in spec.get("text", {}).items():
+        values[name] = validation.text_field(
+            data.get(name), name, problems, required=name not in OPTIONAL, max_length=limit
+        )
+    for name in spec.get("dates", []):
+        values[name] = validation.date_field(
+            data.get(name), name, problems, required=name not in OPTIONAL
+        )
+    for name, (low, high) in spec.get("integers", {}).items():
+        value = data.get(name)
+        if not isinstance(value, int) or not low <= value <= high:
+            problems.append(
+                Problem(
+                    "out_of_range",
+                    _("Between %(min)s and %(max)s.") % {"min": low, "max": high},
+                    field=name,
+                )
+            )
+        values[name] = value
+    for name, choices in spec.get("choices", {}).items():
+        allowed = getattr(hub_models, choices).values
+        if data.get(name) not in allowed:
+            problems.append(Problem("invalid_choice", _("Choose from the list."), field=name))
+        values[name] = data.get(name)
+    if "partner" in spec:
+        partner = Organization.objects.filter(pk=data.get("partner_id") or 0).first()
+        if partner is None and spec["partner"]:
+            problems.append(Problem("not_found", _("No such organization."), field="partner_id"))
+        values["partner"] = partner
+    if spec.get("delegation"):
+        delegation = hub_models.Delegation.objects.filter(
+            pk=data.get("delegation_id") or 0, municipality=city
+        ).first()
+        if delegation is None:
+            raise NotFound("delegation")
+        values["delegation"] = delegation
+    if spec.get("programme"):
+        programme = hub_models.ProgrammeYear.objects.filter(
+            pk=data.get("programme_id") or 0, municipality=city
+        ).first()
+        if programme is None:
+            raise NotFound("programme")
+        values["programme"] = programme
+    if kind == "delegation":
+        validation.period(
+            values.get("starts_on"), values.get("ends_on"), "ends_on", problems, same_day=True
+        )
+    if problems:
+        raise InvalidInput(problems)
+    model: Any = {
+        "visit": hub_models.CourtesyVisit,
+        "agreement": hub_models.Agreement,
+        "link": hub_models.BusinessLink,
+        "delegation": hub_models.Delegation,
+        "leg": hub_models.DelegationLeg,
+        "participant": hub_models.DelegationParticipant,
+        "visited": hub_models.DelegationVisit,
+        "follow_up": hub_models.FollowUp,
+        "trainee": hub_models.Trainee,
+    }[kind]
+    if kind in ("visit", "agreement", "link", "delegation"):
+        values["municipality"] = city
+    return model.objects.create(**values)
+
+
+@transaction.atomic
+def programme_year_open(
+    *, actor: Actor, template_id: int, cycle_start_year: int, training_field: str
+) -> Any:
+    """The city opens a programme year from a template (its stages dated from the year)."""
+    from .models import ProgrammeTemplate, ProgrammeYear
+
+    city = hub_municipality(actor)
+    if city is None:
+        raise NotAllowed(_("Only the city runs its programmes."))
+    problems: list[Problem] = []
+    template = ProgrammeTemplate.objects.filter(pk=template_id).first()
+    if template is None:
+        problems.append(Problem("not_found", _("No such programme."), field="template_id"))
+    if not isinstance(cycle_start_year, int) or not 2000 <= cycle_start_year <= 2100:
+        problems.append(
+            Problem(
+                "out_of_range",
+                _("Between %(min)s and %(max)s.") % {"min": 2000, "max": 2100},
+                field="cycle_start_year",
+            )
+        )
+    field_text = validation.text_field(
+        training_field, "training_field", problems, required=True, max_length=200
+    )
+    if problems:
+        raise InvalidInput(problems)
+    assert template is not None
+    return ProgrammeYear.objects.create(
+        template=template,
+        municipality=city,
+        cycle_start_year=cycle_start_year,
+        training_field=field_text,
+    )

@@ -121,3 +121,52 @@ def suppressed(table: Table) -> Table:
         [(label, value if value >= SMALL_COUNT else 0.0) for label, value in table.rows],
         table.source,
     )
+
+
+def agency_table(today: Any) -> Table:
+    """Sending agencies by their certification for Japan today (the public register's)."""
+    from collections import Counter
+
+    from kakehashi.registries.messages import CERTIFICATION_STATES
+    from kakehashi.registries.selectors import agency_register
+
+    counts = Counter(entry.state for entry in agency_register(today))
+    return Table(
+        "agencies-by-state",
+        str(_("Sending agencies by certification")),
+        [(str(CERTIFICATION_STATES.get(k, k)), float(v)) for k, v in counts.most_common()],
+    )
+
+
+def exchange_tables() -> list[Table]:
+    """Grievances and misconduct reports by category: for the contact points only (what
+    they exchange is confidential; counts are theirs too)."""
+    from collections import Counter
+
+    from kakehashi.protection.models import (
+        Grievance,
+        GrievanceCategory,
+        MisconductCategory,
+        MisconductReport,
+    )
+
+    grievances: Counter[str] = Counter()
+    for categories in Grievance.objects.values_list("categories", flat=True):
+        grievances.update(categories)
+    reports: Counter[str] = Counter()
+    for categories in MisconductReport.objects.exclude(stage="draft").values_list(
+        "categories", flat=True
+    ):
+        reports.update(categories)
+    return [
+        Table(
+            "grievances-by-category",
+            str(_("Grievances by category")),
+            [(str(GrievanceCategory(k).label), float(v)) for k, v in grievances.most_common()],
+        ),
+        Table(
+            "reports-by-category",
+            str(_("Misconduct reports by category")),
+            [(str(MisconductCategory(k).label)[:3], float(v)) for k, v in reports.most_common()],
+        ),
+    ]

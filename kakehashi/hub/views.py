@@ -43,9 +43,20 @@ from .models import (
     CooperationConfirmation,
     CourtesyVisit,
     Delegation,
+    LinkKind,
+    LinkStage,
+    ProgrammeTemplate,
     ProgrammeYear,
 )
-from .statistics import SMALL_COUNT, Table, case_tables, resident_tables, suppressed
+from .statistics import (
+    SMALL_COUNT,
+    Table,
+    agency_table,
+    case_tables,
+    exchange_tables,
+    resident_tables,
+    suppressed,
+)
 
 
 def _field_choices(form: Any) -> None:
@@ -145,11 +156,13 @@ def _need_page(
         page_refusal(exc)
         raise
     opened = {a.candidate_id: a.case_id for a in need.matches.all()}
+    presented = {a.candidate_id for a in need.matches.all()}
     matches = [
         {
             "match": m,
             "criteria": [(CRITERIA[c.key](), c.met, c.detail) for c in m.criteria],
             "case_id": opened.get(m.candidate.pk),
+            "presented": m.candidate.pk in presented,
         }
         for m in selectors.matches_for(actor, need)
     ]
@@ -161,6 +174,8 @@ def _need_page(
             "need": need,
             "matches": matches,
             "may_open": actor.acts_for(need.receiving_organization_id) is not None,
+            "may_present": (city := hub_municipality(actor)) is not None
+            and need.receiving_organization.municipality_id == city.pk,
             "refusal": refusal,
         },
         status=status,
@@ -170,6 +185,19 @@ def _need_page(
 @login_required
 def need_view(request: HttpRequest, need_id: int) -> HttpResponse:
     return _need_page(request, need_id)
+
+
+@login_required
+@require_POST
+def match_present_view(request: HttpRequest, need_id: int, candidate_id: int) -> HttpResponse:
+    try:
+        services.match_present(
+            actor=request_actor(request), need_id=need_id, candidate_id=candidate_id
+        )
+    except DomainError as exc:
+        return _need_page(request, need_id, page_refusal(exc), exc.status)
+    messages.success(request, _("The candidate was presented to the employer."))
+    return redirect("hub:need", need_id=need_id)
 
 
 @login_required
@@ -302,8 +330,62 @@ def confirmations_view(request: HttpRequest) -> HttpResponse:
 # --- exchange records and programmes -----------------------------------------------------------
 
 
+def _posted(request: HttpRequest) -> dict[str, Any]:
+    """The posted fields, with whole numbers as numbers (the service checks everything)."""
+    data: dict[str, Any] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    for name in (
+        "participants_count",
+        "delegation_id",
+        "programme_id",
+        "partner_id",
+        "template_id",
+        "cycle_start_year",
+    ):
+        if name in data:
+            try:
+                data[name] = int(data[name])
+            except ValueError:
+                data[name] = None
+    return data
+
+
+@login_required
+@require_POST
+def exchange_record_view(request: HttpRequest, kind: str) -> HttpResponse:
+    actor = request_actor(request)
+    try:
+        services.exchange_record(actor=actor, kind=kind, data=_posted(request))
+    except DomainError as exc:
+        if kind == "trainee":
+            return _programmes_page(request, page_refusal(exc), exc.status)
+        return _exchange_page(request, page_refusal(exc), exc.status)
+    messages.success(request, _("Recorded."))
+    return redirect("hub:programmes" if kind == "trainee" else "hub:exchange")
+
+
+@login_required
+@require_POST
+def programme_open_view(request: HttpRequest) -> HttpResponse:
+    data = _posted(request)
+    try:
+        services.programme_year_open(
+            actor=request_actor(request),
+            template_id=data.get("template_id") or 0,
+            cycle_start_year=data.get("cycle_start_year") or 0,
+            training_field=data.get("training_field", ""),
+        )
+    except DomainError as exc:
+        return _programmes_page(request, page_refusal(exc), exc.status)
+    messages.success(request, _("Recorded."))
+    return redirect("hub:programmes")
+
+
 @login_required
 def exchange_view(request: HttpRequest) -> HttpResponse:
+    return _exchange_page(request)
+
+
+def _exchange_page(request: HttpRequest, refusal: Any = None, status: int = 200) -> HttpResponse:
     city = hub_municipality(request_actor(request))
     if city is None:
         raise Http404
@@ -312,6 +394,12 @@ def exchange_view(request: HttpRequest) -> HttpResponse:
         "hub/exchange.html",
         {
             "nav": "hub",
+            "refusal": refusal,
+            "partners": Organization.objects.exclude(
+                kind=OrganizationKind.JP_CONTACT_POINT
+            ).order_by("kind", "name_en"),
+            "kinds": LinkKind.choices,
+            "stages": LinkStage.choices,
             "delegations": Delegation.objects.filter(municipality=city).prefetch_related(
                 "legs", "participants", "visits", "follow_ups"
             ),
@@ -319,6 +407,7 @@ def exchange_view(request: HttpRequest) -> HttpResponse:
             "agreements": Agreement.objects.filter(municipality=city).select_related("partner"),
             "links": BusinessLink.objects.filter(municipality=city).select_related("partner"),
         },
+        status=status,
     )
 
 
@@ -340,6 +429,10 @@ def _programme_rows(programme: ProgrammeYear, today: datetime.date | None = None
 
 @login_required
 def programmes_view(request: HttpRequest) -> HttpResponse:
+    return _programmes_page(request)
+
+
+def _programmes_page(request: HttpRequest, refusal: Any = None, status: int = 200) -> HttpResponse:
     city = hub_municipality(request_actor(request))
     if city is None:
         raise Http404
@@ -351,7 +444,14 @@ def programmes_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "hub/programmes.html",
-        {"nav": "hub", "programmes": [_programme_rows(p) for p in years]},
+        {
+            "nav": "hub",
+            "programmes": [_programme_rows(p) for p in years],
+            "templates": ProgrammeTemplate.objects.all(),
+            "refusal": refusal,
+            "this_year": timezone.localdate().year,
+        },
+        status=status,
     )
 
 
@@ -375,7 +475,9 @@ def _tables(request: HttpRequest, public: bool) -> list[Table]:
         cases = Case.objects.all()
     else:
         cases = Case.objects.filter(case_visibility(request_actor(request)))
-    tables = resident_tables() + case_tables(cases, _names())
+    tables = resident_tables() + case_tables(cases, _names()) + [agency_table(timezone.localdate())]
+    if not public and request_actor(request).is_contact_point:
+        tables += exchange_tables()
     if public:
         tables = [suppressed(t) if t.key != "median-days" else t for t in tables]
     return tables

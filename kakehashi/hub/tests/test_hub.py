@@ -180,7 +180,8 @@ def test_a_coe_application_without_a_cooperation_confirmation_gets_an_advice(wor
     step("employment_contract")
     result = step("coe_application")
     advice = [w for w in result.warnings if w.code == "no_cooperation_confirmation"]
-    assert advice and advice[0].source_ref == "isa_cooperation_confirmation"
+    assert advice
+    assert advice[0].source_ref == "isa_cooperation_confirmation"
     # With a checked confirmation on record: no advice.
     services.confirmation_record(
         actor=Actor.of(world.mayu),
@@ -242,3 +243,97 @@ def test_statistics_tables_charts_and_csv_agree_and_small_counts_are_hidden(worl
     )
     assert "<5" in public_csv
     assert "Nursing care,1" not in public_csv
+
+
+def test_the_city_records_a_delegation_and_its_legs_and_others_cannot(world):
+    from kakehashi.hub.models import Delegation, DelegationLeg, ProgrammeTemplate, ProgrammeYear
+
+    mayu = client_for(world.mayu)
+    bad = mayu.post(
+        "/hub/exchange/delegation/",
+        {
+            "title": "Visit",
+            "starts_on": "2026-10-13",
+            "ends_on": "2026-10-09",
+            "participants_count": "16",
+            "expected_outcomes": "x",
+        },
+    )
+    assert bad.status_code == 422
+    assert not Delegation.objects.exists()
+    done = mayu.post(
+        "/hub/exchange/delegation/",
+        {
+            "title": "Visit",
+            "starts_on": "2026-10-09",
+            "ends_on": "2026-10-13",
+            "participants_count": "16",
+            "expected_outcomes": "Framework",
+        },
+    )
+    assert done.status_code == 302
+    delegation = Delegation.objects.get()
+    assert (
+        mayu.post(
+            "/hub/exchange/leg/",
+            {
+                "delegation_id": delegation.pk,
+                "travels_on": "2026-10-09",
+                "origin": "Haneda",
+                "destination": "Incheon",
+            },
+        ).status_code
+        == 302
+    )
+    assert DelegationLeg.objects.get().destination == "Incheon"
+    assert (
+        client_for(world.hana)
+        .post(
+            "/hub/exchange/leg/",
+            {
+                "delegation_id": delegation.pk,
+                "travels_on": "2026-10-09",
+                "origin": "A",
+                "destination": "B",
+            },
+        )
+        .status_code
+        == 403
+    )
+    assert DelegationLeg.objects.count() == 1
+    template = ProgrammeTemplate.objects.create(name="Programme", stages=[])
+    assert (
+        mayu.post(
+            "/hub/programmes/open/",
+            {"template_id": template.pk, "cycle_start_year": "2026", "training_field": "Care"},
+        ).status_code
+        == 302
+    )
+    assert ProgrammeYear.objects.get().cycle_start_year == 2026
+
+
+def test_the_city_presents_a_consenting_candidate_and_the_employer_opens_the_case(world, institute):
+    candidate = _candidate(institute, "PREDSTAVLENA", consent=True)
+    need = _need(world)
+    mayu = client_for(world.mayu)
+    assert client_for(world.hana).get(f"/persons/{candidate.person_id}/").status_code == 404
+    assert mayu.post(f"/hub/needs/{need.pk}/candidates/{candidate.pk}/present/").status_code == 302
+    assert client_for(world.hana).get(f"/persons/{candidate.person_id}/").status_code == 200
+    assert not Case.objects.exists()
+    # The employer cannot present through the city's button; the city cannot open the case.
+    assert (
+        client_for(world.hana)
+        .post(f"/hub/needs/{need.pk}/candidates/{candidate.pk}/present/")
+        .status_code
+        == 403
+    )
+    assert (
+        mayu.post(f"/hub/needs/{need.pk}/candidates/{candidate.pk}/open-case/").status_code == 403
+    )
+    assert (
+        client_for(world.hana)
+        .post(f"/hub/needs/{need.pk}/candidates/{candidate.pk}/open-case/")
+        .status_code
+        == 302
+    )
+    assert Case.objects.get().person_id == candidate.person_id
