@@ -28,6 +28,7 @@ urlpatterns = [
     path("protection/", include("kakehashi.protection.urls")),
     path("me/", include("kakehashi.portal.urls")),
     path("hub/", include("kakehashi.hub.urls")),
+    path("support/", include("kakehashi.support.urls")),
     path("public/statistics/", hub_views.public_statistics_view, name="public_statistics"),
     path("join/", portal_views.join_view, name="join"),
     path("join/<str:code>/", portal_views.join_view, name="join_code"),

@@ -307,3 +307,19 @@ def partner_institution(actor: Actor) -> Organization | None:
 def may_open_case_from_match(actor: Actor, need: Any) -> Organization | None:
     """The employer that recorded the need opens a case from one of its matches."""
     return actor.acts_for(need.receiving_organization_id)
+
+
+# --- support plans ---------------------------------------------------------------------------
+
+
+def support_deliverer(actor: Actor, deliverer_id: int) -> Organization | None:
+    """The organization that delivers a support item (the employer or the entrusted
+    registered support organization) records it."""
+    return actor.acts_for(deliverer_id)
+
+
+def sees_support_work(actor: Actor) -> bool:
+    """Whose menu offers support plans: employers and registered support organizations."""
+    return actor.is_kind(OrganizationKind.SUPPORT_ORGANIZATION) or actor.is_kind(
+        OrganizationKind.RECEIVING_ORGANIZATION
+    )

@@ -25,7 +25,13 @@ def request_actor(request: HttpRequest) -> Actor:
 def organizations(request: HttpRequest) -> dict[str, Any]:
     """Template context: the signed-in user's organizations, shown in every page's header,
     and the actor, for templates that ask the policy which actions to offer."""
-    from .policy import hub_municipality, owns_grievances, partner_institution, sees_moc_exchange
+    from .policy import (
+        hub_municipality,
+        owns_grievances,
+        partner_institution,
+        sees_moc_exchange,
+        sees_support_work,
+    )
 
     actor = request_actor(request)
     return {
@@ -33,6 +39,7 @@ def organizations(request: HttpRequest) -> dict[str, Any]:
         "actor": actor,
         "sees_moc_exchange": sees_moc_exchange(actor),
         "owns_grievances": owns_grievances(actor),
+        "sees_support_work": sees_support_work(actor),
         "is_hub": hub_municipality(actor) is not None
         or partner_institution(actor) is not None
         or actor.is_kind("receiving_organization"),

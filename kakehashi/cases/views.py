@@ -41,6 +41,7 @@ from kakehashi.protection.selectors import fees_of_case, return_items_of_case
 from kakehashi.protection.services.fees import fee_acknowledgement_record, fee_record
 from kakehashi.protection.services.returns import return_case_open
 from kakehashi.reference.models import Field
+from kakehashi.support.selectors import plan_of_case
 
 from . import services
 from .forms import CaseForm, EvidenceForm, WithdrawForm
@@ -145,6 +146,7 @@ def _render_detail(
     context = {
         "nav": "cases",
         "return_items": list(return_items_of_case(actor, case.pk)),
+        "support_plan": plan_of_case(actor, case.pk),
         "return_form": ReturnOpenForm(prefix="return") if japan_contact_point(actor) else None,
         "fees": list(fees_of_case(actor, case.pk)),
         "fee_policy_agency": fee_policy_agency(actor, case.sending_agency_id or 0),

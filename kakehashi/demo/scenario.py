@@ -585,6 +585,7 @@ def load_demo() -> list[DemoUser]:
         "machining_metalworking",
         "via_agency",
         sending_agency_id=orgs["agency"].pk,
+        support_organization_id=orgs["support"].pk,
     )
     _walk(
         c,

@@ -29,6 +29,8 @@ from kakehashi.protection.models import Grievance, GrievanceCategory, GrievanceS
 from kakehashi.protection.selectors import fees_visible_to
 from kakehashi.protection.services import grievances
 from kakehashi.reference.contacts import contact_rows
+from kakehashi.support.plan import plan_items
+from kakehashi.support.selectors import plan_of_case
 
 from .forms import AccountForm, CodeForm, ContactForm, DisputeForm, GrievanceForm, MessageForm
 
@@ -56,9 +58,18 @@ def me_view(request: HttpRequest) -> HttpResponse:
         "business_category",
     ):
         detail = case_detail(case, actor, case_evaluation(case))
+        plan = plan_of_case(actor, case.pk)
         cases.append(
             {
                 "case": case,
+                "plan": plan,
+                "support": [
+                    {"title": plan_items().title(i.key, get_language() or "en"), "item": i}
+                    for i in plan.items.select_related("deliverer")
+                ]
+                if plan
+                else [],
+                "interview": plan.interviews.filter(held_on__isnull=True).first() if plan else None,
                 "detail": detail,
                 "done": [s for s in detail["steps"] if s["status"] == "done"],
                 "next": [{**a, "who": _who(a["roles"])} for a in detail["next_actions"]],

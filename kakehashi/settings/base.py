@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kakehashi.procedures",
     "kakehashi.registries",
     "kakehashi.protection",
+    "kakehashi.support",
     "kakehashi.cases",
     "kakehashi.joboffers",
     "kakehashi.demo",

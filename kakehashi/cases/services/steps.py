@@ -18,6 +18,7 @@ from kakehashi.procedures.engine import check_completion, evaluate
 from kakehashi.procedures.rules import prohibited_terms_in
 from kakehashi.protection.services.reports import misconduct_draft_from_contract
 from kakehashi.protection.services.returns import return_case_open_for_refusal
+from kakehashi.support.services import support_plan_open
 
 from .. import messages
 from ..facts import case_facts
@@ -47,6 +48,8 @@ def _refusal(check: Any) -> Exception:
     return RuleRefused(messages.problems(check.refusals))
 
 
+# The steps with which the stay as an SSW begins.
+STAY_BEGINS = ("landing", "change_of_status_decision")
 # A refused stay opens return support (moc_kg §8), by the step that refused it.
 RETURN_REASONS = {"landing": "landing_refused", "change_of_status_decision": "status_refused"}
 
@@ -65,6 +68,9 @@ def _protective_effects(
         )
     if check.closes_case == CaseStatus.REFUSED and step_key in RETURN_REASONS:
         return_case_open_for_refusal(actor=actor, case=case, reason=RETURN_REASONS[step_key])
+    elif step_key in STAY_BEGINS and check.closes_case is None:
+        # The stay as an SSW begins: the support plan opens (the employer's duty).
+        support_plan_open(case=case, starts_on=check.happened_on)
 
 
 def case_complete_step(

@@ -102,6 +102,7 @@ def _texts(node: object, path: str = "") -> list[tuple[str, dict[str, object]]]:
         "kakehashi/reference/data/fields.yaml",
         "kakehashi/reference/data/sources.yaml",
         "kakehashi/reference/data/contacts.yaml",
+        "kakehashi/support/data/plan_items.yaml",
     ],
 )
 def test_data_texts_are_in_all_four_languages(data_file):

@@ -135,3 +135,11 @@ def test_the_demo_shows_the_city_as_hub(demo):
     assert EmployerNeed.objects.exists()
     assert PoolCandidate.objects.filter(consented_at__isnull=False).count() == 1
     assert CooperationConfirmation.objects.filter(checked=True).exists()
+
+
+def test_the_demo_worker_who_landed_has_a_support_plan_for_the_support_organization(demo):
+    from kakehashi.support.models import SupportPlan
+
+    plan = SupportPlan.objects.get(case__person__family_name="FIKTIVOV")
+    assert plan.items.count() == 10
+    assert plan.case.support_organization.name_en.startswith("Niigata Registered Support")
