@@ -1,0 +1,58 @@
+"""A support organization's work in a real browser: its workers, the items due, recording an
+item and an interview. Screenshots: test-output/screenshots/support-*.png."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from kakehashi.access import Actor
+from kakehashi.cases import services as case_services
+from kakehashi.cases.tests.helpers import DIRECT, actor_for, evidence_for
+from kakehashi.cases.tests.test_browser import login
+from kakehashi.support.models import SupportPlan
+from kakehashi.testing.factories import PersonFactory, make_eligible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_support_organization_records_an_item_and_an_interview(
+    page: Any, world: Any, screenshot: Any
+) -> None:
+    person = PersonFactory(created_by_organization=world.care_home, family_name="PRIBYLA")
+    make_eligible(person, "care")
+    case = case_services.case_create(
+        actor=Actor.of(world.hana),
+        person_id=person.pk,
+        field_code="care",
+        category_code="care",
+        pattern="direct",
+        support_organization_id=world.support.pk,
+    ).case
+    for step in DIRECT:
+        case_services.case_complete_step(
+            actor=Actor.of(world.user(actor_for(step))),
+            case_id=case.pk,
+            step_key=step,
+            evidence=evidence_for(step),
+        )
+    plan = SupportPlan.objects.get(case=case)
+    login(page, "sato")
+    page.goto("/support/")
+    expect(page.locator("main")).to_contain_text("PRIBYLA")
+    screenshot("support-work")
+    page.goto(f"/support/plans/{plan.pk}/")
+    item = page.locator("#item-airport")
+    item.locator("summary").click()
+    item.locator("[name='done_on']").fill(timezone.localdate().isoformat())
+    item.locator("[name='record']").fill("Met at Narita, brought to the dormitory")
+    item.locator("button[type=submit]").click()
+    expect(page.locator("#item-airport")).to_contain_text("Met at Narita")
+    page.locator("[name='held_on']").fill(timezone.localdate().isoformat())
+    page.locator("[name='notes']").fill("First weeks went well")
+    page.get_by_role("button", name="面談を記録").click()
+    expect(page.locator("main")).to_contain_text(timezone.localdate().isoformat())
+    screenshot("support-plan")
