@@ -323,3 +323,14 @@ def sees_support_work(actor: Actor) -> bool:
     return actor.is_kind(OrganizationKind.SUPPORT_ORGANIZATION) or actor.is_kind(
         OrganizationKind.RECEIVING_ORGANIZATION
     )
+
+
+def member_addresses(organization_id: int) -> list[str]:
+    """The e-mail addresses of an organization's members (for its reminders)."""
+    from kakehashi.accounts.models import Membership
+
+    return [
+        m.user.email
+        for m in Membership.objects.filter(organization_id=organization_id).select_related("user")
+        if m.user.email
+    ]

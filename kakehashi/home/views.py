@@ -14,6 +14,8 @@ from kakehashi.cases.presenters import case_summary
 from kakehashi.cases.selectors import cases_awaiting
 from kakehashi.hub.views import dashboard_context
 from kakehashi.protection.selectors import inbox
+from kakehashi.reminders.messages import reminder_text
+from kakehashi.reminders.services import reminders_for
 
 
 @login_required
@@ -33,6 +35,10 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     actor = request_actor(request)
     exchange = inbox(actor) if sees_moc_exchange(actor) else None
+    reminders = [
+        {"reminder": r, "text": reminder_text(r)[1]}
+        for r in reminders_for(sorted(actor.organization_ids))[:50]
+    ]
     city = hub_municipality(actor)
     hub = dashboard_context(request, city) if city is not None else {}
     return render(
@@ -44,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "today": today,
             "exchange": exchange,
+            "reminders": reminders,
             **hub,
         },
     )

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kakehashi.home",
     "kakehashi.portal",
     "kakehashi.hub",
+    "kakehashi.reminders",
 ]
 
 MIDDLEWARE = [
@@ -147,8 +148,16 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "kakehashi" / "static"]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Reminders are e-mailed too: to the console unless EMAIL_BACKEND (and EMAIL_HOST…) say
+# otherwise (docs/deployment.md).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kakehashi@localhost")
 # Tasks the worker runs once a day, each queuing its next run (core/schedule.py).
-DAILY_TASKS = ["kakehashi.registries.tasks.record_certification_expiries"]
+DAILY_TASKS = [
+    "kakehashi.registries.tasks.record_certification_expiries",
+    "kakehashi.reminders.tasks.send_reminders",
+]
 
 # Procedure definitions (one YAML file per partner country and version).
 PROCEDURE_DEFINITIONS_DIR = BASE_DIR / "kakehashi" / "procedures" / "definitions"
