@@ -11,7 +11,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from kakehashi.core.errors import Problem
-from kakehashi.procedures.labels import CONTRACT_NAMES, PROHIBITED_TERM_NAMES, ROLE_NAMES
+from kakehashi.procedures.labels import CONTRACT_NAMES, PROHIBITED_TERM_NAMES, roles_text
 from kakehashi.procedures.rules import Finding
 from kakehashi.procedures.schema import Text
 from kakehashi.reference.citations import sourced
@@ -187,9 +187,7 @@ def _field_name(code: str) -> str:
 def render(finding: Finding) -> str:
     params: dict[str, Any] = {k: _text(v) for k, v in finding.params.items()}
     if finding.code == "not_acting_role":
-        params["roles"] = _(" or ").join(
-            str(ROLE_NAMES.get(r, r)) for r in finding.params.get("roles", [])
-        )
+        params["roles"] = roles_text(finding.params.get("roles", []))
     for key in ("field", "category"):
         if key in finding.params and finding.code != "unknown_field":
             params[key] = _field_name(str(finding.params[key]))

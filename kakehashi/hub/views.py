@@ -31,7 +31,7 @@ from kakehashi.core.feeds import csv_feed
 from kakehashi.core.pages import form_refusal, page_refusal
 from kakehashi.people.models import Person
 from kakehashi.procedures import registry
-from kakehashi.procedures.labels import ROLE_NAMES
+from kakehashi.procedures.labels import roles_text
 from kakehashi.reference.models import BusinessCategory, Field
 
 from . import selectors, services
@@ -81,7 +81,7 @@ def dashboard_context(request: HttpRequest, city: Organization) -> dict[str, Any
         {
             "case": w["case"],
             "step_title": w["step"].title.get(language) if w["step"] else "",
-            "who": _(" or ").join(str(ROLE_NAMES.get(r, r)) for r in w["roles"]),
+            "who": roles_text(w["roles"]),
         }
         for w in board.waiting_on
     ]

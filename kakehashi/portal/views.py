@@ -24,7 +24,7 @@ from kakehashi.core.errors import DomainError
 from kakehashi.core.pages import form_refusal, page_refusal
 from kakehashi.people.models import Person
 from kakehashi.people.workers import invitation_for_code, worker_account_open, worker_contact_update
-from kakehashi.procedures.labels import ROLE_NAMES
+from kakehashi.procedures.labels import roles_text
 from kakehashi.protection.models import Grievance, GrievanceCategory, GrievanceStage
 from kakehashi.protection.selectors import fees_visible_to
 from kakehashi.protection.services import grievances
@@ -40,10 +40,6 @@ def _worker(request: HttpRequest) -> tuple[Actor, Person]:
     if actor.person_id is None:
         raise Http404(_("These pages are for workers with their own account."))
     return actor, Person.objects.get(pk=actor.person_id)
-
-
-def _who(roles: list[str]) -> str:
-    return _(" or ").join(str(ROLE_NAMES.get(r, r)) for r in roles)
 
 
 @login_required
@@ -72,7 +68,7 @@ def me_view(request: HttpRequest) -> HttpResponse:
                 "interview": plan.interviews.filter(held_on__isnull=True).first() if plan else None,
                 "detail": detail,
                 "done": [s for s in detail["steps"] if s["status"] == "done"],
-                "next": [{**a, "who": _who(a["roles"])} for a in detail["next_actions"]],
+                "next": [{**a, "who": roles_text(a["roles"])} for a in detail["next_actions"]],
             }
         )
     return render(

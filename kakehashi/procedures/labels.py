@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext, gettext_lazy
@@ -29,6 +30,23 @@ CONTRACT_NAMES: dict[str, Any] = {
     "center_recruitment_contract": gettext_lazy("recruitment contract with the Center"),
     "agency_recruitment_contract": gettext_lazy("recruitment contract with the sending agency"),
 }
+
+
+def role_name(role: str) -> str:
+    """A procedure role in words; an organization kind's label for any other kind."""
+    if role in ROLE_NAMES:
+        return str(ROLE_NAMES[role])
+    from kakehashi.accounts.models import OrganizationKind
+
+    if role in OrganizationKind.values:
+        return str(OrganizationKind(role).label)
+    return role
+
+
+def roles_text(roles: Iterable[str]) -> str:
+    """Who may act, in words: "the receiving organization or the sending agency"."""
+    # Translators: between two role names, e.g. "the receiving organization or the sending agency".
+    return gettext(" or ").join(role_name(r) for r in roles)
 
 
 # Whose procedure the source document says a step is (Step.side): Japan's (【日本側の手続】)

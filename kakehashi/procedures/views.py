@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from kakehashi.accounts.models import OrganizationKind
 from kakehashi.reference import sources
 
 from . import registry
 from .engine import prerequisites
-from .labels import ROLE_NAMES, side_name
+from .labels import roles_text, side_name
 from .schema import (
     Check,
     Deadline,
@@ -68,17 +67,8 @@ def _t(text: Text | None) -> str:
     return text.get(get_language() or "en") if text else ""
 
 
-def _role_name(role: str) -> str:
-    if role in ROLE_NAMES:
-        return str(ROLE_NAMES[role])
-    if role in OrganizationKind.values:
-        return str(OrganizationKind(role).label)
-    return role
-
-
 def _roles(roles: tuple[str, ...]) -> str:
-    # Translators: between two role names, e.g. "the receiving organization or the sending agency".
-    return _(" or ").join(_role_name(r) for r in roles)
+    return roles_text(roles)
 
 
 EFFECTS: dict[str, Any] = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,18 +87,12 @@ def item_summary(item: SharedItem) -> dict[str, Any]:
         "to_organization": _org(item.to_organization),
         "owner": item.owner.get_username() if item.owner else None,
         "due_on": item.due_on,
-        "overdue": bool(item.due_on and item.is_open and item.due_on < _today()),
+        "overdue": bool(item.due_on and item.is_open and item.due_on < timezone.localdate()),
         "acknowledged_at": item.acknowledged_at,
         "created_at": item.created_at,
         "filed_at": item.filed_at,
         "source_ref": ITEM_SOURCES[ItemKind(item.kind)],
     }
-
-
-def _today() -> Any:
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def _details(detail: Any, kind: str) -> dict[str, Any]:

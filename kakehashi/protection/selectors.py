@@ -27,7 +27,6 @@ from .models import (
     FeePolicy,
     Grievance,
     GrievanceStage,
-    Inquiry,
     ItemKind,
     ItemRead,
     SharedItem,
@@ -170,10 +169,6 @@ def inbox(actor: Actor) -> Inbox:
     )
 
 
-def overdue_inquiries(actor: Actor) -> QuerySet[Inquiry]:
-    return Inquiry.objects.filter(pk__in=items_visible_to(actor).values("pk")).filter(_overdue())
-
-
 def return_items_of_case(actor: Actor, case_id: int) -> QuerySet[SharedItem]:
     """The return-support items of a case the actor may see (the contact points, the
     embassy)."""
@@ -231,14 +226,6 @@ def employer_pays(agency_id: int) -> bool:
     """The agency's latest declaration says the employer pays all costs."""
     latest = FeePolicy.objects.filter(agency_id=agency_id).order_by("-declared_on", "-id").first()
     return bool(latest and latest.employer_pays)
-
-
-def employer_pays_agencies(agency_ids: Iterable[int]) -> set[int]:
-    result = set()
-    for agency_id in set(agency_ids):
-        if employer_pays(agency_id):
-            result.add(agency_id)
-    return result
 
 
 def attachment_get(actor: Actor, item_id: int, attachment_id: int) -> Attachment:

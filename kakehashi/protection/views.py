@@ -38,7 +38,7 @@ from kakehashi.registries.models import ImprovementOrder
 
 from . import forms, selectors
 from .models import GrievanceCategory, GrievanceStage, ItemKind, SharedItem, Stage
-from .presenters import confidentiality_note, item_data
+from .presenters import confidentiality_note, item_data, item_summary
 from .selectors import employer_pays
 from .services import common, exchange, fees, grievances, reports, returns
 
@@ -68,19 +68,13 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         {
             "nav": "protection",
             "inbox": selectors.inbox(actor),
-            "items": [item_data_row(i) for i in items[:200]],
+            "items": [item_summary(i) for i in items[:200]],
             "kind": kind,
             "kinds": ItemKind.choices,
             "is_contact_point": actor.is_contact_point,
             "note": confidentiality_note(),
         },
     )
-
-
-def item_data_row(item: SharedItem) -> dict[str, Any]:
-    from .presenters import item_summary
-
-    return item_summary(item)
 
 
 # --- one item ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from kakehashi.access.policy import member_addresses
@@ -65,17 +65,20 @@ def _certifications(today: datetime.date) -> list[Due]:
         o.country: o.pk
         for o in Organization.objects.filter(kind=OrganizationKind.SENDING_CONTACT_POINT)
     }
-    decisions = AgencyCertificationDecision.objects.filter(
-        action__in=[CertificationAction.CERTIFIED, CertificationAction.RESUMED],
-        valid_until__gte=today,
-        valid_until__lte=limit,
-    ).select_related("agency")
+    # The last decision on each agency only: a later one (a renewal, a revocation) replaces it.
+    later = AgencyCertificationDecision.objects.filter(
+        agency_id=OuterRef("agency_id"), effective_on__gt=OuterRef("effective_on")
+    )
+    decisions = (
+        AgencyCertificationDecision.objects.filter(
+            action__in=[CertificationAction.CERTIFIED, CertificationAction.RESUMED],
+            valid_until__gte=today,
+            valid_until__lte=limit,
+        )
+        .exclude(Exists(later))
+        .select_related("agency")
+    )
     for decision in decisions:
-        later = AgencyCertificationDecision.objects.filter(
-            agency=decision.agency, effective_on__gt=decision.effective_on
-        ).exists()
-        if later:
-            continue
         params = {"agency": decision.agency.name_en}
         assert decision.valid_until is not None
         recipients = {decision.agency_id, centers.get(decision.agency.country)}

@@ -89,3 +89,30 @@ PATTERN_STEPS = {
     ],
 }
 DIRECT = PATTERN_STEPS["direct"]
+
+
+def landed_case(world: Any, **person: Any) -> Any:
+    """A care worker hired directly by the care home, with the registered support
+    organization entrusted, walked through every step up to landing."""
+    from kakehashi.access import Actor
+    from kakehashi.cases import services
+    from kakehashi.testing.factories import PersonFactory, make_eligible
+
+    worker = PersonFactory(created_by_organization=world.care_home, **person)
+    make_eligible(worker, "care")
+    case = services.case_create(
+        actor=Actor.of(world.hana),
+        person_id=worker.pk,
+        field_code="care",
+        category_code="care",
+        pattern="direct",
+        support_organization_id=world.support.pk,
+    ).case
+    for step in DIRECT:
+        services.case_complete_step(
+            actor=Actor.of(world.user(actor_for(step))),
+            case_id=case.pk,
+            step_key=step,
+            evidence=evidence_for(step),
+        )
+    return case

@@ -165,7 +165,7 @@ def new_item(
         to_organization=other_side(sender, country),
         stage=stage,
         due_on=due_on,
-        created_by=actor.required_user if not actor.system else fields.pop("created_by"),
+        created_by=actor.required_user,
         filed_at=None if stage == Stage.DRAFT else timezone.now(),
         **fields,
     )

@@ -13,12 +13,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from kakehashi.access import Actor
-from kakehashi.cases import services as case_services
-from kakehashi.cases.tests.helpers import DIRECT, actor_for, evidence_for
+from kakehashi.cases.tests.helpers import landed_case
 from kakehashi.reminders.models import Reminder
 from kakehashi.reminders.services import reminders_run
-from kakehashi.testing.factories import PersonFactory, certify, make_eligible
+from kakehashi.testing.factories import certify
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -26,24 +24,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def landed(world: Any) -> Any:
-    person = PersonFactory(created_by_organization=world.care_home)
-    make_eligible(person, "care")
-    case = case_services.case_create(
-        actor=Actor.of(world.hana),
-        person_id=person.pk,
-        field_code="care",
-        category_code="care",
-        pattern="direct",
-        support_organization_id=world.support.pk,
-    ).case
-    for step in DIRECT:
-        case_services.case_complete_step(
-            actor=Actor.of(world.user(actor_for(step))),
-            case_id=case.pk,
-            step_key=step,
-            evidence=evidence_for(step),
-        )
-    return case
+    return landed_case(world)
 
 
 def test_a_year_later_the_job_writes_the_expected_reminders_once(world, landed):

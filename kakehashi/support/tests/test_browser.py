@@ -9,12 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from kakehashi.access import Actor
-from kakehashi.cases import services as case_services
-from kakehashi.cases.tests.helpers import DIRECT, actor_for, evidence_for
+from kakehashi.cases.tests.helpers import landed_case
 from kakehashi.cases.tests.test_browser import login
 from kakehashi.support.models import SupportPlan
-from kakehashi.testing.factories import PersonFactory, make_eligible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,23 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_support_organization_records_an_item_and_an_interview(
     page: Any, world: Any, screenshot: Any
 ) -> None:
-    person = PersonFactory(created_by_organization=world.care_home, family_name="PRIBYLA")
-    make_eligible(person, "care")
-    case = case_services.case_create(
-        actor=Actor.of(world.hana),
-        person_id=person.pk,
-        field_code="care",
-        category_code="care",
-        pattern="direct",
-        support_organization_id=world.support.pk,
-    ).case
-    for step in DIRECT:
-        case_services.case_complete_step(
-            actor=Actor.of(world.user(actor_for(step))),
-            case_id=case.pk,
-            step_key=step,
-            evidence=evidence_for(step),
-        )
+    case = landed_case(world, family_name="PRIBYLA")
     plan = SupportPlan.objects.get(case=case)
     login(page, "sato")
     page.goto("/support/")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kakehashi.access import Actor
 from kakehashi.cases import services as case_services
-from kakehashi.cases.tests.helpers import DIRECT, actor_for, evidence_for
+from kakehashi.cases.tests.helpers import landed_case
 from kakehashi.support.models import Interview, SupportPlan
 from kakehashi.testing.factories import PersonFactory, make_eligible
 
@@ -29,24 +29,7 @@ def client_for(user: Any) -> Client:
 
 @pytest.fixture
 def landed(world: Any) -> Any:
-    person = PersonFactory(created_by_organization=world.care_home, family_name="PRIBYLA")
-    make_eligible(person, "care")
-    case = case_services.case_create(
-        actor=Actor.of(world.hana),
-        person_id=person.pk,
-        field_code="care",
-        category_code="care",
-        pattern="direct",
-        support_organization_id=world.support.pk,
-    ).case
-    for step in DIRECT:
-        case_services.case_complete_step(
-            actor=Actor.of(world.user(actor_for(step))),
-            case_id=case.pk,
-            step_key=step,
-            evidence=evidence_for(step),
-        )
-    return case
+    return landed_case(world, family_name="PRIBYLA")
 
 
 def test_landing_opens_the_plan_with_ten_items_and_the_first_interview(world, landed):
