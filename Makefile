@@ -70,6 +70,7 @@ $(STAMP):
 	@echo "Installing requirements-dev.txt into $(VENV)"
 	$(PY) -m pip install --disable-pip-version-check --no-input -q -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*
+	scripts/ensure-pdf-deps.sh
 	@touch $@
 
 var:

@@ -318,6 +318,21 @@ def support_deliverer(actor: Actor, deliverer_id: int) -> Organization | None:
     return actor.acts_for(deliverer_id)
 
 
+def stay_recorder(actor: Actor, case: Any) -> Organization | None:
+    """After landing, the employer or the registered support organization it entrusted
+    records the worker's stay (periods, extension applications, leave) and the events that
+    call for a notification to immigration."""
+    return actor.acts_for(case.receiving_organization_id) or (
+        actor.acts_for(case.support_organization_id) if case.support_organization_id else None
+    )
+
+
+def notification_filer(actor: Actor, organization_id: int) -> Organization | None:
+    """A notification to immigration is the employer's duty (immigration_act 第19条の18): its
+    members draft and file it."""
+    return actor.acts_for(organization_id)
+
+
 def sees_support_work(actor: Actor) -> bool:
     """Whose menu offers support plans: employers and registered support organizations."""
     return actor.is_kind(OrganizationKind.SUPPORT_ORGANIZATION) or actor.is_kind(

@@ -178,3 +178,11 @@ def pool_visibility(actor: Actor) -> Q:
         elif org.kind in (OrganizationKind.RECEIVING_ORGANIZATION, OrganizationKind.MUNICIPALITY):
             q |= Q(consented_at__isnull=False)
     return q
+
+
+def notification_visibility(actor: Actor) -> Q:
+    """A notification to immigration: its employer's members, and whoever sees its case."""
+    ids = sorted(o.pk for o in actor.organizations)
+    return Q(organization_id__in=ids) | (
+        Q(case__isnull=False) & case_visibility(actor, prefix="case__")
+    )

@@ -103,6 +103,16 @@ class EvidenceSpec(Schema):
     max: int | None
 
 
+class DocumentOut(Schema):
+    key: str
+    title: str
+    required: bool  # needed for the step; otherwise accepted
+    provided_by: str  # a role, or "person" (the worker)
+    provided_by_name: str
+    source: str
+    source_ref: str
+
+
 class NextAction(Schema):
     step: str
     title: str
@@ -112,6 +122,7 @@ class NextAction(Schema):
     can_complete: bool
     blockers: list[Problem]
     evidence: list[EvidenceSpec]
+    documents: list[DocumentOut]  # the checklist for the step
 
 
 class DeadlineOut(Schema):

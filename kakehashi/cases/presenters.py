@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from kakehashi.access import Actor
 from kakehashi.procedures.engine import Evaluation, StepState
-from kakehashi.procedures.labels import side_name
+from kakehashi.procedures.labels import role_name, side_name
 from kakehashi.procedures.rules import Finding
-from kakehashi.procedures.schema import EvidenceField, Text
+from kakehashi.procedures.schema import DocumentSpec, EvidenceField, Text
 from kakehashi.reference.citations import cite
 from kakehashi.registries.selectors import decision_reasons
 
@@ -36,6 +36,19 @@ def evidence_spec(field: EvidenceField) -> dict[str, Any]:
         "max_length": field.max_length if field.type == "text" else None,
         "min": field.min,
         "max": field.max,
+    }
+
+
+def document_spec(document: DocumentSpec) -> dict[str, Any]:
+    """A document of the next step's checklist, with who provides it and its source."""
+    return {
+        "key": document.key,
+        "title": _t(document.title),
+        "required": document.required,
+        "provided_by": document.provided_by,
+        "provided_by_name": role_name(document.provided_by),
+        "source": cite(document.source.cite()),
+        "source_ref": document.source.cite(),
     }
 
 
@@ -88,6 +101,7 @@ def case_detail(case: Case, actor: Actor, evaluation: Evaluation | None = None) 
             "can_complete": bool(roles & set(s.step.roles)),
             "blockers": messages.as_dicts(s.blockers),
             "evidence": [evidence_spec(f) for f in s.step.evidence],
+            "documents": [document_spec(d) for d in s.step.documents],
         }
         for s in evaluation.steps
         if (s.actionable or s.status == "blocked") and case.status == "open"

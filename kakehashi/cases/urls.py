@@ -12,6 +12,7 @@ urlpatterns = [
         "<int:case_id>/steps/<slug:step_key>/", views.case_complete_step_view, name="complete_step"
     ),
     path("<int:case_id>/withdraw/", views.case_withdraw_view, name="withdraw"),
+    path("<int:case_id>/checklist.pdf", views.case_checklist_pdf_view, name="checklist_pdf"),
     path("<int:case_id>/fees/", views.case_fee_view, name="fee"),
     path("<int:case_id>/return/", views.case_return_view, name="return"),
     path(

@@ -29,6 +29,7 @@ from kakehashi.access.policy import (
 from kakehashi.core.errors import DomainError, NotAllowed, NotFound, Problem
 from kakehashi.core.forms import apply_problems
 from kakehashi.core.pages import form_refusal, page_refusal
+from kakehashi.core.pdf import pdf_response, worker_language
 from kakehashi.people.selectors import person_list
 from kakehashi.procedures import registry
 from kakehashi.protection.forms import (
@@ -42,8 +43,10 @@ from kakehashi.protection.services.fees import fee_acknowledgement_record, fee_r
 from kakehashi.protection.services.returns import return_case_open
 from kakehashi.reference.models import Field
 from kakehashi.support.selectors import plan_of_case
+from kakehashi.support.stay import stay_deadlines
 
 from . import services
+from .documents import checklist_pdf
 from .forms import CaseForm, EvidenceForm, WithdrawForm
 from .models import CaseStatus
 from .presenters import case_detail, case_summary
@@ -143,10 +146,13 @@ def _render_detail(
             )
     actor = request_actor(request)
     may_record_fees = fee_recording_organization(actor, case) is not None
+    plan = plan_of_case(actor, case.pk)
     context = {
         "nav": "cases",
         "return_items": list(return_items_of_case(actor, case.pk)),
-        "support_plan": plan_of_case(actor, case.pk),
+        "support_plan": plan,
+        "checklist": [a for a in detail["next_actions"] if a["documents"]],
+        "stay_deadlines": stay_deadlines(case) if plan else [],
         "return_form": ReturnOpenForm(prefix="return") if japan_contact_point(actor) else None,
         "fees": list(fees_of_case(actor, case.pk)),
         "fee_policy_agency": fee_policy_agency(actor, case.sending_agency_id or 0),
@@ -376,3 +382,12 @@ def case_new_view(request: HttpRequest) -> HttpResponse:
         "warnings": warnings,
     }
     return render(request, "cases/new.html", context, status=status)
+
+
+@login_required
+def case_checklist_pdf_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The checklist of the documents for the case's next step, as PDF."""
+    actor = request_actor(request)
+    case = _get_case(actor, case_id)  # 404 for a case the actor may not see
+    language = worker_language(request.GET.get("lang"))
+    return pdf_response(checklist_pdf(case, actor, language), f"checklist-{case.reference}")

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +27,9 @@ from kakehashi.protection.services import common, exchange, fees, reports, retur
 from kakehashi.reference.models import BusinessCategory
 from kakehashi.reference.services import reference_data_load
 from kakehashi.registries import services as registry_services
+from kakehashi.reminders.services import a_year_on, reminders_run
+from kakehashi.support import notifications, services, stay
+from kakehashi.support.models import SupportPlan
 
 DEMO_PASSWORD = "kakehashi-demo"
 K = OrganizationKind
@@ -210,7 +214,7 @@ def _person(
             "nationality": "KG",
             "date_of_birth": born,
             "passport_number": extra.pop("passport", ""),
-            "passport_expiry": datetime.date(2031, 3, 31),
+            "passport_expiry": extra.pop("passport_expiry", datetime.date(2031, 3, 31)),
             "current_country": extra.pop("country", "KG"),
             "current_status_of_residence": extra.pop("status", ""),
             "created_by_organization": org,
@@ -604,6 +608,7 @@ def load_demo() -> list[DemoUser]:
         today,
         users,
     )
+    landed_id = c
 
     # Change of status: a student already in Nagaoka, application filed.
     p = _person(
@@ -672,9 +677,110 @@ def load_demo() -> list[DemoUser]:
         users,
         overrides={"change_of_status_decision": {"outcome": "refused"}},
     )
+    # Working since a change of status ten months ago; her stay ends two months after the
+    # demo's clock a year on (run_reminders --later).
+    later = a_year_on(today)
+    p = _person(
+        care,
+        "PRIMEROVA",
+        "NURIZA",
+        "Примерова Нуриза",
+        born.replace(year=1998),
+        passport="PD1000031",
+        passport_expiry=later + datetime.timedelta(days=100),
+        country="JP",
+        status="Student",
+    )
+    _tests(p, "care", today - datetime.timedelta(days=400))
+    c = case(
+        "hana", p, "care", "care", "change_of_status", support_organization_id=orgs["support"].pk
+    )
+    _walk(
+        c,
+        [
+            ("employment_contract", "hana", 330),
+            ("change_of_status_application", "hana", 320),
+            ("change_of_status_decision", "hana", 300),
+        ],
+        today,
+        users,
+    )
     _protection(orgs, users, today)
     _hub(orgs, users, today)
+    _after_landing(users, today, landed_id, c)
+    reminders_run(today)  # what the daily job would have written by today
     return demo_users
+
+
+def _after_landing(
+    users: dict[str, User], today: datetime.date, landed_id: int, changed_id: int
+) -> None:
+    """Life after landing: the periods of stay, items delivered, interviews held, and the
+    notifications to immigration (one filed, one drafted)."""
+
+    def ago(days: int) -> datetime.date:
+        return today - datetime.timedelta(days=days)
+
+    sato, kenji, hana = (Actor.of(users[u]) for u in ("sato", "kenji", "hana"))
+    landed = SupportPlan.objects.get(case_id=landed_id)
+    changed = SupportPlan.objects.get(case_id=changed_id)
+    stay.stay_period_record(
+        actor=kenji,
+        plan_id=landed.pk,
+        granted_on=landed.starts_on,
+        expires_on=landed.starts_on + relativedelta(years=3),
+        today=today,
+    )
+    stay.stay_period_record(
+        actor=hana,
+        plan_id=changed.pk,
+        granted_on=changed.starts_on,
+        expires_on=a_year_on(today) + datetime.timedelta(days=60),
+        today=today,
+    )
+    for plan, key, days, record in [
+        (landed, "pre_entry_guidance", 60, "Online guidance in Russian, 8 hours (interpreter)"),
+        (landed, "airport", 45, "Met at Narita Airport and taken to the dormitory"),
+        (landed, "housing_contracts", 44, "Dormitory contract; bank account and mobile phone"),
+        (landed, "life_orientation", 40, "Orientation in Nagaoka, 8 hours, in Russian"),
+        (changed, "public_procedures", 290, "Accompanied to the city office: address, insurance"),
+        (changed, "japanese_learning", 200, "Evening classes at the city's international centre"),
+    ]:
+        services.support_item_record(
+            actor=sato, plan_id=plan.pk, key=key, done_on=ago(days), record=record
+        )
+    for days in (212, 120, 30):
+        services.interview_record(
+            actor=sato,
+            plan_id=changed.pk,
+            held_on=ago(days),
+            in_person=True,
+            notes="Working conditions and life in Nagaoka discussed; no complaint.",
+        )
+    filed = notifications.event_record(
+        actor=sato,
+        plan_id=changed.pk,
+        kind="support_plan_changed",
+        event_on=ago(100),
+        details="The interpreter for consultations changed (Russian and Kyrgyz).",
+        today=today,
+    )
+    notifications.notification_file(
+        actor=hana,
+        notification_id=filed.pk,
+        filed_on=ago(95),
+        receipt_number="NGT-2026-0187",
+        today=today,
+    )
+    drafted = notifications.event_record(
+        actor=kenji,
+        plan_id=landed.pk,
+        kind="contract_changed",
+        event_on=ago(5),
+        details="Monthly wage raised from 230,000 to 245,000 yen after the probation period.",
+        today=today,
+    )
+    notifications.notification_draft(actor=kenji, notification_id=drafted.pk)
 
 
 def _protection(

@@ -31,6 +31,7 @@ from kakehashi.protection.services import grievances
 from kakehashi.reference.contacts import contact_rows
 from kakehashi.support.plan import plan_items
 from kakehashi.support.selectors import plan_of_case
+from kakehashi.support.stay import stay_deadlines
 
 from .forms import AccountForm, CodeForm, ContactForm, DisputeForm, GrievanceForm, MessageForm
 
@@ -66,6 +67,7 @@ def me_view(request: HttpRequest) -> HttpResponse:
                 if plan
                 else [],
                 "interview": plan.interviews.filter(held_on__isnull=True).first() if plan else None,
+                "stay": stay_deadlines(case) if plan else [],
                 "detail": detail,
                 "done": [s for s in detail["steps"] if s["status"] == "done"],
                 "next": [{**a, "who": roles_text(a["roles"])} for a in detail["next_actions"]],

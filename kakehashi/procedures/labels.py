@@ -14,6 +14,7 @@ ROLE_NAMES: dict[str, Any] = {
     "municipality": gettext_lazy("the municipality"),
     "jp_contact_point": gettext_lazy("the Japanese contact point"),
     "support_organization": gettext_lazy("the registered support organization"),
+    "person": gettext_lazy("the worker"),
 }
 
 # The prohibited-terms checklist (procedures/rules.py PROHIBITED_TERMS) in words.

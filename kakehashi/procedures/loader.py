@@ -115,6 +115,18 @@ def _step_problems(name: str, step: Step, definition: Definition) -> list[str]:
                     f"{name}: {where}: deadline '{deadline.key}' starts_from "
                     f"'{deadline.starts_from}' must name an evidence field of type date"
                 )
+    document_keys = [d.key for d in step.documents]
+    for dup in {k for k in document_keys if document_keys.count(k) > 1}:
+        problems.append(f"{name}: {where}: document '{dup}' is listed twice")
+    for document in step.documents:
+        problems += _source_problems(
+            name, f"{where} document '{document.key}'", document.source, definition
+        )
+        if document.provided_by not in ROLES | {"person"}:
+            problems.append(
+                f"{name}: {where}: document '{document.key}' is provided by unknown role "
+                f"'{document.provided_by}' (known: person, {', '.join(sorted(ROLES))})"
+            )
     if step.outcome is not None:
         outcome_field = step.evidence_field(step.outcome.field)
         if outcome_field is None or outcome_field.type != "choice":

@@ -119,6 +119,18 @@ class Outcome(Strict):
     closes_case: dict[str, Literal["refused", "withdrawn"]] = Field(default_factory=dict)
 
 
+class DocumentSpec(Strict):
+    """A document a step needs (`required`) or accepts: the case's checklist for its next
+    step lists it with who provides it (a role, or "person": the worker)."""
+
+    key: str = Field(pattern=KEY_PATTERN)
+    title: Text
+    required: bool = True
+    provided_by: str
+    note: Text | None = None
+    source: Source
+
+
 class Step(Strict):
     key: str = Field(pattern=KEY_PATTERN)
     title: Text
@@ -135,6 +147,7 @@ class Step(Strict):
     checks: tuple[Check, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
     outcome: Outcome | None = None
+    documents: tuple[DocumentSpec, ...] = ()
     source: Source
 
     def evidence_field(self, key: str) -> EvidenceField | None:

@@ -307,6 +307,7 @@ class ActionItem(models.Model):
 class ReturnReason(models.TextChoices):
     LANDING_REFUSED = "landing_refused", _("Landing refused")
     STATUS_REFUSED = "status_refused", _("Change of status refused")
+    EXTENSION_REFUSED = "extension_refused", _("Extension of the stay refused")
     SUSPENSION = "suspension", _("Stay ended under a suspension of the field")
 
 

@@ -12,13 +12,22 @@ TEXTS: dict[str, Any] = {
     "item_overdue": _("The MOC item %(reference)s was due on %(due)s."),
     "grievance_overdue": _("A grievance's stage was due to end on %(due)s."),
     "periodic_notification": _(
-        "File the periodic notification for April %(year)s to March by %(due)s."
+        "File the periodic notification for %(start)s to %(end)s by %(due)s."
     ),
+    "stay_expiring": _(
+        "The period of stay of %(person)s ends on %(due)s; apply for an extension before then."
+    ),
+    "passport_expiring": _("The passport of %(person)s expires on %(due)s."),
+    "notification_due": _("The notification to immigration about %(person)s is due by %(due)s."),
+    "notification_late": _("A notification to immigration was due on %(due)s and is late."),
 }
 
 
 def reminder_text(reminder: Any) -> tuple[str, str]:
     """The subject and body of a reminder."""
     params = {**reminder.params, "due": reminder.due_on.isoformat()}
-    body = str(TEXTS.get(reminder.kind, reminder.kind)) % params
+    try:
+        body = str(TEXTS.get(reminder.kind, reminder.kind)) % params
+    except (KeyError, ValueError):  # a reminder written before its text changed
+        body = f"{reminder.kind} ({params['due']})"
     return body[:120], body

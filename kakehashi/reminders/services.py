@@ -1,6 +1,7 @@
-"""The daily reminders (issue 11, "Reminders"): deadlines within REMINDER_DAYS, interviews
-due, certification expiries, overdue MOC items and grievances, and the periodic notification
-window. Idempotent: each reminder has a key per organization, and only new ones are written
+"""The daily reminders: interviews due within REMINDER_DAYS, certification expiries, overdue
+MOC items and grievances, periods of stay and passports ending, and notifications to
+immigration due or late (the job first opens the periodic notifications whose filing time
+has begun). Idempotent: each reminder has a key per organization, and only new ones are written
 and e-mailed."""
 
 from __future__ import annotations
@@ -19,7 +20,17 @@ from kakehashi.access.policy import member_addresses
 from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.protection.models import DONE_STAGES, Grievance, GrievanceStage, SharedItem, Stage
 from kakehashi.registries.models import AgencyCertificationDecision, CertificationAction
-from kakehashi.support.models import Interview, SupportPlan
+from kakehashi.support.models import (
+    ExtensionApplication,
+    ImmigrationNotification,
+    Interview,
+    NotificationKind,
+    NotificationStatus,
+    StayPeriod,
+    SupportPlan,
+)
+from kakehashi.support.notifications import periodic_notifications_open
+from kakehashi.support.rules import stay_rules
 
 from .messages import reminder_text
 from .models import Reminder
@@ -129,28 +140,120 @@ def _overdue_items(today: datetime.date) -> list[Due]:
     return rows
 
 
-def _periodic_window(today: datetime.date) -> list[Due]:
-    """From 1 April to 31 May, every employer with a worker whose stay began before April
-    files the periodic notification for the year April–March (source:
-    ssw_operation_guidelines, marked unconfirmed in the list of sources)."""
-    if not datetime.date(today.year, 4, 1) <= today <= datetime.date(today.year, 5, 31):
-        return []
-    employers = set(
-        SupportPlan.objects.filter(starts_on__lt=datetime.date(today.year, 4, 1)).values_list(
-            "case__receiving_organization_id", flat=True
+def _stays(today: datetime.date) -> list[Due]:
+    """The period of stay in force ends within the warning time, and no extension is
+    pending: to the employer and the entrusted support organization."""
+    warn = stay_rules().warn
+    later = StayPeriod.objects.filter(
+        case_id=OuterRef("case_id"), granted_on__gt=OuterRef("granted_on")
+    )
+    pending = ExtensionApplication.objects.filter(case_id=OuterRef("case_id"), outcome="")
+    periods = (
+        StayPeriod.objects.filter(
+            expires_on__gte=today,
+            expires_on__lte=today + datetime.timedelta(days=warn.stay_expiring_days),
+        )
+        .exclude(Exists(later))
+        .exclude(Exists(pending))
+        .select_related("case__person")
+    )
+    plans = dict(
+        SupportPlan.objects.filter(case_id__in=[p.case_id for p in periods]).values_list(
+            "case_id", "pk"
         )
     )
-    closes = datetime.date(today.year, 5, 31)
-    return [
-        Due(
-            org_id,
-            "periodic_notification",
-            f"periodic:{today.year}",
-            closes,
-            {"year": today.year - 1},
+    rows = []
+    for period in periods:
+        case = period.case
+        recipients = {case.receiving_organization_id, case.support_organization_id}
+        for org_id in sorted(o for o in recipients if o is not None):
+            rows.append(
+                Due(
+                    org_id,
+                    "stay_expiring",
+                    f"stay:{period.pk}",
+                    period.expires_on,
+                    {"person": case.person.full_name},
+                    f"/support/plans/{plans.get(case.pk, '')}/",
+                )
+            )
+    return rows
+
+
+def _passports(today: datetime.date) -> list[Due]:
+    """A landed worker's passport expires within the warning time: to whoever delivers the
+    support plan."""
+    limit = today + datetime.timedelta(days=stay_rules().warn.passport_expiring_days)
+    rows = []
+    for plan in SupportPlan.objects.filter(
+        case__person__passport_expiry__gte=today, case__person__passport_expiry__lte=limit
+    ).select_related("case__person"):
+        case, person = plan.case, plan.case.person
+        assert person.passport_expiry is not None
+        rows.append(
+            Due(
+                case.support_organization_id or case.receiving_organization_id,
+                "passport_expiring",
+                f"passport:{person.pk}:{person.passport_expiry}",
+                person.passport_expiry,
+                {"person": person.full_name},
+                f"/support/plans/{plan.pk}/",
+            )
         )
-        for org_id in employers
-    ]
+    return rows
+
+
+def _notifications(today: datetime.date) -> list[Due]:
+    """Notifications to immigration not filed: due within REMINDER_DAYS (a periodic one as
+    soon as its filing time opens), and once more when late."""
+    rows = []
+    for notification in (
+        ImmigrationNotification.objects.exclude(status=NotificationStatus.FILED)
+        .filter(
+            Q(kind=NotificationKind.PERIODIC)
+            | Q(due_on__lte=today + datetime.timedelta(days=REMINDER_DAYS))
+        )
+        .select_related("case__person")
+    ):
+        periodic = notification.kind == NotificationKind.PERIODIC
+        params: dict[str, Any] = (
+            {
+                "start": notification.period_start.isoformat() if notification.period_start else "",
+                "end": notification.period_end.isoformat() if notification.period_end else "",
+            }
+            if periodic
+            else {"person": notification.case.person.full_name if notification.case else ""}
+        )
+        link = f"/support/notifications/{notification.pk}/"
+        kind = "periodic_notification" if periodic else "notification_due"
+        rows.append(
+            Due(
+                notification.organization_id,
+                kind,
+                f"notification:{notification.pk}",
+                notification.due_on,
+                params,
+                link,
+            )
+        )
+        if notification.due_on < today:
+            rows.append(
+                Due(
+                    notification.organization_id,
+                    "notification_late",
+                    f"notification-late:{notification.pk}",
+                    notification.due_on,
+                    params,
+                    link,
+                )
+            )
+    return rows
+
+
+def a_year_on(today: datetime.date) -> datetime.date:
+    """The demo's clock a year on: 15 April of next year, with the periodic notification's
+    filing window open (`run_reminders --later`)."""
+    return datetime.date(today.year + 1, 4, 15)
 
 
 def reminders_due(today: datetime.date) -> list[Due]:
@@ -158,7 +261,9 @@ def reminders_due(today: datetime.date) -> list[Due]:
         _interviews(today)
         + _certifications(today)
         + _overdue_items(today)
-        + _periodic_window(today)
+        + _stays(today)
+        + _passports(today)
+        + _notifications(today)
     )
 
 
@@ -167,6 +272,7 @@ def reminders_run(today: datetime.date | None = None) -> list[Reminder]:
     to the members of its organization who have an address. Running twice writes nothing
     twice."""
     today = today or timezone.localdate()
+    periodic_notifications_open(today)
     created = []
     for due in reminders_due(today):
         try:

@@ -103,6 +103,7 @@ def _texts(node: object, path: str = "") -> list[tuple[str, dict[str, object]]]:
         "kakehashi/reference/data/sources.yaml",
         "kakehashi/reference/data/contacts.yaml",
         "kakehashi/support/data/plan_items.yaml",
+        "kakehashi/support/data/stay_rules.yaml",
     ],
 )
 def test_data_texts_are_in_all_four_languages(data_file):

@@ -48,7 +48,7 @@ def test_every_pattern_is_shown_at_different_steps(demo):
         "via_agency",
         "change_of_status",
     }
-    assert Case.objects.filter(status="completed").count() == 1
+    assert Case.objects.filter(status="completed").count() == 2  # landed, and a change of status
     assert Case.objects.filter(status="open").values("current_step").distinct().count() >= 5
 
 
@@ -143,3 +143,36 @@ def test_the_demo_worker_who_landed_has_a_support_plan_for_the_support_organizat
     plan = SupportPlan.objects.get(case__person__family_name="FIKTIVOV")
     assert plan.items.count() == 10
     assert plan.case.support_organization.name_en.startswith("Niigata Registered Support")
+
+
+def test_a_year_on_the_daily_job_reminds_of_the_stay_the_interview_and_the_filing_window(demo):
+    """The Done-when of life after landing: with the demo's clock a year on (`run_reminders
+    --later`), the job writes a stay ending, an interview due and the periodic notification,
+    and nothing twice."""
+    from django.test import Client
+
+    from kakehashi.accounts.models import Organization
+    from kakehashi.reminders.models import Reminder
+
+    out = StringIO()
+    call_command("run_reminders", later=True, stdout=out)
+    care = Organization.objects.get(name_en__startswith="Shinano-no-Sato Care")
+    support = Organization.objects.get(name_en__startswith="Niigata Registered Support")
+    written = set(Reminder.objects.values_list("organization_id", "kind"))
+    assert (care.pk, "stay_expiring") in written
+    assert (support.pk, "stay_expiring") in written
+    assert (support.pk, "interview_due") in written
+    assert (care.pk, "periodic_notification") in written
+    assert (support.pk, "passport_expiring") in written
+    count = Reminder.objects.count()
+    again = StringIO()
+    call_command("run_reminders", later=True, stdout=again)
+    assert "0 new reminders" in again.getvalue()
+    assert Reminder.objects.count() == count
+    # The support organization signs in and sees its workers' plan items.
+    client = Client()
+    client.force_login(User.objects.get(username="sato"))
+    work = client.get("/support/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "FIKTIVOV" in work
+    assert "PRIMEROVA" in work
+    assert "Exchange with Japanese people" in work
