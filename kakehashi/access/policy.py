@@ -4,6 +4,7 @@ forms and buttons to offer. Nothing here writes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
@@ -331,6 +332,38 @@ def notification_filer(actor: Actor, organization_id: int) -> Organization | Non
     """A notification to immigration is the employer's duty (immigration_act 第19条の18): its
     members draft and file it."""
     return actor.acts_for(organization_id)
+
+
+def document_uploader(actor: Actor, case: Any, roles: Iterable[str]) -> Organization | None:
+    """A step's document is uploaded by a party acting in one of the step's roles."""
+    parties = actor.case_parties(case)
+    return next((parties[r] for r in roles if r in parties), None)
+
+
+def document_reviewer(actor: Actor, case: Any) -> Organization | None:
+    """Japan's contact point checks the documents of any case; the city those of its
+    employers' cases."""
+    japan = japan_contact_point(actor)
+    if japan is not None:
+        return japan
+    city = hub_municipality(actor)
+    if city is not None and case.receiving_organization.municipality_id == city.pk:
+        return city
+    return None
+
+
+def sees_identity_documents(actor: Actor, case: Any) -> bool:
+    """Images of a residence card or a passport page, personal data of the highest
+    sensitivity: the worker, the employer, the entrusted support organization and Japan's
+    contact point see them; the city, the agency and the Center do not."""
+    if actor.person_id is not None and actor.person_id == case.person_id:
+        return True
+    if japan_contact_point(actor) is not None:
+        return True
+    ids = actor.organization_ids
+    return case.receiving_organization_id in ids or (
+        case.support_organization_id is not None and case.support_organization_id in ids
+    )
 
 
 def sees_support_work(actor: Actor) -> bool:

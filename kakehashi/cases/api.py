@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.conf import settings
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from kakehashi.access import request_actor
 from kakehashi.core.errors import NotFound
+from kakehashi.core.files import file_download
 from kakehashi.core.pagination import page_by_id
 from kakehashi.core.schemas import Limit
 from kakehashi.registries.selectors import field_suspension_get
@@ -17,6 +20,7 @@ from kakehashi.registries.selectors import field_suspension_get
 from . import services
 from .presenters import case_detail, case_summary
 from .selectors import CaseFilters, case_get_for_user, case_list, cases_for_suspension_review
+from .services import documents
 
 router = Router(tags=["cases"])
 # Mounted at /registries/field-suspensions (kakehashi/api.py): the cases a suspension touches.
@@ -103,7 +107,7 @@ class EvidenceSpec(Schema):
     max: int | None
 
 
-class DocumentOut(Schema):
+class ChecklistDocument(Schema):
     key: str
     title: str
     required: bool  # needed for the step; otherwise accepted
@@ -111,6 +115,8 @@ class DocumentOut(Schema):
     provided_by_name: str
     source: str
     source_ref: str
+    unless_refused: bool  # not required when the step's outcome is refused
+    identity: bool  # an identity document: shown only to the parties that need it
 
 
 class NextAction(Schema):
@@ -122,7 +128,7 @@ class NextAction(Schema):
     can_complete: bool
     blockers: list[Problem]
     evidence: list[EvidenceSpec]
-    documents: list[DocumentOut]  # the checklist for the step
+    documents: list[ChecklistDocument]  # the checklist for the step
 
 
 class DeadlineOut(Schema):
@@ -271,6 +277,105 @@ def complete_step(
         "flags": [p.as_dict() for p in result.flags],
         "case": case_detail(case, actor),
     }
+
+
+class DocumentOut(Schema):
+    """A document of a case's step (no file path: download it by its address)."""
+
+    id: int
+    step_key: str
+    document_key: str
+    version: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    reason: str
+    uploaded_by_organization: str
+    uploaded_at: datetime.datetime
+    review_status: str  # pending, checked or rejected
+    review_reason: str
+    download: str
+
+
+def _document_out(document: Any) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "step_key": document.step_key,
+        "document_key": document.document_key,
+        "version": document.version,
+        "name": document.name,
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
+        "reason": document.reason,
+        "uploaded_by_organization": document.uploaded_by_organization.display_name,
+        "uploaded_at": document.uploaded_at,
+        "review_status": document.review_status,
+        "review_reason": document.review_reason,
+        "download": f"/api/v1/cases/{document.case_id}/documents/{document.pk}",
+    }
+
+
+@router.post("/{case_id}/documents", response={201: DocumentOut})
+def upload_document(
+    request: HttpRequest,
+    case_id: int,
+    file: File[UploadedFile],
+    step_key: Form[str],
+    document_key: Form[str],
+    reason: Form[str] = "",
+) -> Any:
+    """Upload a document of a step (multipart): PDF, JPEG or PNG, at most 10 MB, the content
+    checked. Uploading it again adds a version (say why in `reason`); old versions are kept.
+    A step whose definition requires a document is refused without it."""
+    document = documents.document_upload(
+        actor=request_actor(request),
+        case_id=case_id,
+        step_key=step_key,
+        document_key=document_key,
+        name=file.name or "",
+        content=file.read(settings.ATTACHMENT_MAX_BYTES + 1),
+        reason=reason,
+    )
+    return Status(201, _document_out(document))
+
+
+@router.get("/{case_id}/documents", response=list[DocumentOut])
+def list_documents(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    """Every version of every document of the case the caller may see (identity documents
+    only to the worker, the employer, the support organization and Japan's contact point)."""
+    actor = request_actor(request)
+    case = case_get_for_user(actor, case_id)
+    return [_document_out(d) for d in documents.documents_visible(actor, case)]
+
+
+@router.get("/{case_id}/documents/{document_id}")
+def download_document(request: HttpRequest, case_id: int, document_id: int) -> FileResponse:
+    """The file, as an attachment; the download is logged."""
+    document = documents.document_download(request_actor(request), case_id, document_id)
+    return file_download(document)
+
+
+class ReviewIn(Schema):
+    decision: str  # checked or rejected
+    reason: str = ""
+
+
+@router.post("/{case_id}/documents/{document_id}/review", response=DocumentOut)
+def review_document(
+    request: HttpRequest, case_id: int, document_id: int, payload: ReviewIn
+) -> dict[str, Any]:
+    """Japan's contact point, or the city for its employers: mark the latest version checked,
+    or reject it with a reason (the step is then to do again and the uploader is told)."""
+    document = documents.document_review(
+        actor=request_actor(request),
+        case_id=case_id,
+        document_id=document_id,
+        decision=payload.decision,
+        reason=payload.reason,
+    )
+    return _document_out(document)
 
 
 class WithdrawIn(Schema):

@@ -144,6 +144,7 @@ def case_facts(case: Case, today: datetime.date) -> CaseFacts:
             seq=s.pk,
             happened_on=s.happened_on,
             evidence=s.evidence,
+            voided=s.voided_at is not None,
         )
         for s in case.steps.all()
     )

@@ -15,6 +15,8 @@ from kakehashi.people.models import Person
 from kakehashi.procedures.schema import Definition, Step
 from kakehashi.reference.models import BusinessCategory
 
+from .services.documents import field_name
+
 
 def _t(text: Any) -> str:
     return text.get(get_language() or "en") if text else ""
@@ -53,6 +55,32 @@ class EvidenceForm(AccessibleForm):
             field.help_text = help_text
             field.required = spec.required and spec.type != "boolean"
             self.fields[spec.key] = field
+        # The step's documents: PDF, JPEG or PNG (the service sniffs the content).
+        for document in step.documents:
+            upload = forms.FileField(
+                required=False,
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+                ),
+            )
+            upload.label = _t(document.title)
+            upload.help_text = (
+                str(_("Required to record this step (not when it was refused)."))
+                if document.required_unless
+                else str(_("Required to record this step."))
+                if document.required
+                else str(_("Optional: attach it if you have it."))
+            )
+            self.fields[field_name(document.key)] = upload
+
+    def uploads(self) -> dict[str, tuple[str, bytes]]:
+        """The documents sent with the form: their names and contents."""
+        found = {}
+        for document in self.step.documents:
+            upload = self.files.get(self.add_prefix(field_name(document.key)))
+            if upload is not None:
+                found[document.key] = (upload.name or "", upload.read())
+        return found
 
     def evidence(self) -> dict[str, Any]:
         """The raw values, for the engine to check (an unchecked box is False)."""

@@ -155,6 +155,10 @@ MESSAGES: dict[str, Any] = {
     "invalid_boolean": gettext_lazy("“%(value)s” is not yes or no."),
     "invalid_choice": gettext_lazy("“%(value)s” is not one of: %(allowed)s."),
     "too_long": gettext_lazy("At most %(max)s characters."),
+    "invalid_format": gettext_lazy("Write it in the published format, like %(example)s."),
+    "document_missing": gettext_lazy(
+        "Upload the %(document)s first: this step cannot be recorded without it."
+    ),
     "date_in_future": gettext_lazy("The date cannot be after today (%(today)s)."),
     "before_prerequisite": gettext_lazy("The date cannot be before “%(step)s” (%(date)s)."),
 }

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core.files import private_storage, random_name
 from kakehashi.core.models import AppendOnlyError as AppendOnlyError  # tests import it here
 from kakehashi.core.models import AppendOnlyModel
 
@@ -87,6 +88,10 @@ class CaseStep(models.Model):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT)
     completed_at = models.DateTimeField(auto_now_add=True)
+    # Set when a reviewer rejects a document the step rested on: the step is to do again
+    # (a new round); the completion stays, for the history.
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["case_id", "id"]
@@ -106,6 +111,9 @@ class EventKind(models.TextChoices):
     FLAG_RAISED = "flag_raised", _("Flag raised")
     FLAG_CLEARED = "flag_cleared", _("Flag cleared")
     STATUS_CHANGED = "status_changed", _("Status changed")
+    DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
+    DOCUMENT_CHECKED = "document_checked", _("Document checked")
+    DOCUMENT_REJECTED = "document_rejected", _("Document rejected")
 
 
 class CaseEvent(AppendOnlyModel):
@@ -165,3 +173,77 @@ class CaseDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.key} {self.due_on}"
+
+
+def _document_name(instance: CaseDocument, filename: str) -> str:
+    return random_name("cases")
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Not yet checked")
+    CHECKED = "checked", _("Checked")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CaseDocument(models.Model):
+    """A document of a case's step, as uploaded: the content sniffed (PDF, JPEG or PNG),
+    stored under a random name in private storage, served only through the access policy.
+    Uploading the same document again adds a version; the old ones are kept."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    step_key = models.SlugField(max_length=60)
+    document_key = models.SlugField(max_length=60)
+    version = models.PositiveSmallIntegerField(default=1)
+    file = models.FileField(storage=private_storage, upload_to=_document_name, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    reason = models.TextField(_("why"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    review_status = models.CharField(
+        _("review"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    review_reason = models.TextField(_("reason"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_by_organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "step_key", "document_key", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "step_key", "document_key", "version"],
+                name="one_document_per_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.step_key}/{self.document_key} v{self.version}"
+
+
+class DocumentDownload(AppendOnlyModel):
+    """Every download of a case document: who, for which organization, when."""
+
+    document = models.ForeignKey(CaseDocument, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} by {self.user_id}"

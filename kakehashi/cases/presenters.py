@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kakehashi.access import Actor
+from kakehashi.access.policy import document_reviewer
 from kakehashi.procedures.engine import Evaluation, StepState
 from kakehashi.procedures.labels import role_name, side_name
 from kakehashi.procedures.rules import Finding
@@ -19,6 +20,7 @@ from kakehashi.registries.selectors import decision_reasons
 from . import messages
 from .models import Case, CaseStatus, CaseStep, EventKind
 from .selectors import case_evaluation
+from .services.documents import documents_visible, latest_documents
 
 
 def _t(text: Text | None) -> str:
@@ -45,6 +47,8 @@ def document_spec(document: DocumentSpec) -> dict[str, Any]:
         "key": document.key,
         "title": _t(document.title),
         "required": document.required,
+        "unless_refused": document.required_unless is not None,
+        "identity": document.identity,
         "provided_by": document.provided_by,
         "provided_by_name": role_name(document.provided_by),
         "source": cite(document.source.cite()),
@@ -229,4 +233,61 @@ def case_summary(case: Case, evaluation: Evaluation | None = None) -> dict[str, 
         "business_category_name": case.business_category.display_name,
         "created_at": case.created_at,
         "updated_at": case.updated_at,
+    }
+
+
+def document_checklist(
+    actor: Actor, case: Case, next_actions: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The next steps' documents with what is on file: missing, or its latest version and
+    review (an identity document the actor may not see shows only that it is on file)."""
+    latest = latest_documents(case)
+    visible = set(documents_visible(actor, case).values_list("pk", flat=True))
+    reviewer = document_reviewer(actor, case) is not None
+    checklist = []
+    for action in next_actions:
+        if not action["documents"]:
+            continue
+        rows = []
+        for spec in action["documents"]:
+            on_file = latest.get((action["step"], spec["key"]))
+            rows.append(
+                {
+                    **spec,
+                    "on_file": on_file if on_file is not None and on_file.pk in visible else None,
+                    "hidden": on_file is not None and on_file.pk not in visible,
+                    "status": on_file.review_status if on_file is not None else "missing",
+                }
+            )
+        checklist.append(
+            {
+                **action,
+                "documents": rows,
+                "may_upload": action["can_complete"],
+                "may_review": reviewer,
+            }
+        )
+    return checklist
+
+
+def case_documents(actor: Actor, case: Case) -> dict[str, Any]:
+    """Every document of the case the actor may see, all versions, each with its step's and
+    its own title, and whether the actor reviews them."""
+    definition = case_evaluation(case).definition
+    titles = {
+        (step.key, d.key): (_t(step.title), _t(d.title))
+        for step in definition.steps
+        for d in step.documents
+    }
+    rows = documents_visible(actor, case).order_by("step_key", "document_key", "-version")
+    return {
+        "rows": [
+            {
+                "document": d,
+                "step_title": titles.get((d.step_key, d.document_key), ("", ""))[0],
+                "title": titles.get((d.step_key, d.document_key), ("", d.name))[1],
+            }
+            for d in rows
+        ],
+        "may_review": document_reviewer(actor, case) is not None,
     }

@@ -13,6 +13,17 @@ urlpatterns = [
     ),
     path("<int:case_id>/withdraw/", views.case_withdraw_view, name="withdraw"),
     path("<int:case_id>/checklist.pdf", views.case_checklist_pdf_view, name="checklist_pdf"),
+    path("<int:case_id>/documents/", views.case_document_upload_view, name="document_upload"),
+    path(
+        "<int:case_id>/documents/<int:document_id>/",
+        views.case_document_view,
+        name="document",
+    ),
+    path(
+        "<int:case_id>/documents/<int:document_id>/review/",
+        views.case_document_review_view,
+        name="document_review",
+    ),
     path("<int:case_id>/fees/", views.case_fee_view, name="fee"),
     path("<int:case_id>/return/", views.case_return_view, name="return"),
     path(

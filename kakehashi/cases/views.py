@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from kakehashi.access.policy import (
     may_open_cases,
 )
 from kakehashi.core.errors import DomainError, NotAllowed, NotFound, Problem
+from kakehashi.core.files import file_download
 from kakehashi.core.forms import apply_problems
 from kakehashi.core.pages import form_refusal, page_refusal
 from kakehashi.core.pdf import pdf_response, worker_language
@@ -49,8 +50,9 @@ from . import services
 from .documents import checklist_pdf
 from .forms import CaseForm, EvidenceForm, WithdrawForm
 from .models import CaseStatus
-from .presenters import case_detail, case_summary
+from .presenters import case_detail, case_documents, case_summary, document_checklist
 from .selectors import CaseFilters, case_evaluation, case_get_for_user, case_list
+from .services import documents
 
 SEARCH_KEY = "case_search"
 FILTERS = ("pattern", "step", "field", "status")
@@ -151,7 +153,8 @@ def _render_detail(
         "nav": "cases",
         "return_items": list(return_items_of_case(actor, case.pk)),
         "support_plan": plan,
-        "checklist": [a for a in detail["next_actions"] if a["documents"]],
+        "checklist": document_checklist(actor, case, detail["next_actions"]),
+        "case_documents": case_documents(actor, case),
         "stay_deadlines": stay_deadlines(case) if plan else [],
         "return_form": ReturnOpenForm(prefix="return") if japan_contact_point(actor) else None,
         "fees": list(fees_of_case(actor, case.pk)),
@@ -261,7 +264,7 @@ def case_complete_step_view(request: HttpRequest, case_id: int, step_key: str) -
         step = definition.step(step_key)
     except KeyError as exc:
         raise Http404(step_key) from exc
-    form = EvidenceForm(step, request.POST)
+    form = EvidenceForm(step, request.POST, request.FILES)
     form.is_valid()  # only to render the values back; the service decides
     try:
         result = services.case_complete_step(
@@ -269,6 +272,7 @@ def case_complete_step_view(request: HttpRequest, case_id: int, step_key: str) -
             case_id=case.pk,
             step_key=step_key,
             evidence=form.evidence(),
+            documents=form.uploads(),
         )
     except NotFound as exc:
         raise Http404(exc.message) from exc
@@ -391,3 +395,62 @@ def case_checklist_pdf_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _get_case(actor, case_id)  # 404 for a case the actor may not see
     language = worker_language(request.GET.get("lang"))
     return pdf_response(checklist_pdf(case, actor, language), f"checklist-{case.reference}")
+
+
+# --- documents of the case ------------------------------------------------------------------
+
+
+def _document_refusal(request: HttpRequest, case_id: int, exc: DomainError) -> HttpResponse:
+    if isinstance(exc, NotFound):
+        raise Http404(exc.message) from exc
+    actor = request_actor(request)
+    problems = [*exc.problems] or [Problem(exc.code, exc.message)]
+    return _render_detail(request, _get_case(actor, case_id), refusal=problems, status=exc.status)
+
+
+@login_required
+@require_POST
+def case_document_upload_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A document of a step, from the checklist (a first upload, or a new version)."""
+    upload = request.FILES.get("file")
+    try:
+        documents.document_upload(
+            actor=request_actor(request),
+            case_id=case_id,
+            step_key=request.POST.get("step_key", ""),
+            document_key=request.POST.get("document_key", ""),
+            name=(upload.name or "") if upload else "",
+            content=upload.read() if upload else b"",
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        return _document_refusal(request, case_id, exc)
+    messages.success(request, _("The document was uploaded."))
+    return redirect(reverse("cases:detail", args=[case_id]) + "#checklist")
+
+
+@login_required
+@require_POST
+def case_document_review_view(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
+    try:
+        documents.document_review(
+            actor=request_actor(request),
+            case_id=case_id,
+            document_id=document_id,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        return _document_refusal(request, case_id, exc)
+    messages.success(request, _("The review was recorded."))
+    return redirect(reverse("cases:detail", args=[case_id]) + "#documents")
+
+
+@login_required
+def case_document_view(request: HttpRequest, case_id: int, document_id: int) -> FileResponse:
+    """The file, as a download, to those the policy lets see it; each download is logged."""
+    try:
+        document = documents.document_download(request_actor(request), case_id, document_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return file_download(document)

@@ -12,6 +12,7 @@ own (templates/errors/input.html)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,13 +26,18 @@ from .errors import Problem
 from .text import forbidden_character
 
 # The largest body accepted (documented in the README and the OpenAPI description); an
-# upload path ("…/attachments") takes one file of ATTACHMENT_MAX_BYTES and its form.
+# upload path (UPLOAD_PATHS) takes files of ATTACHMENT_MAX_BYTES in all, and their form.
 MAX_BODY_BYTES = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 MAX_UPLOAD_BYTES = settings.ATTACHMENT_MAX_BYTES + 64 * 1024
 
 
+# The paths that take files: attachments of MOC items, case documents, and a step's form
+# (which carries the step's documents).
+UPLOAD_PATHS = re.compile(r"(/attachments|/documents|^/cases/\d+/steps/[\w-]+)/?$")
+
+
 def body_limit(request: HttpRequest) -> int:
-    return MAX_UPLOAD_BYTES if request.path.rstrip("/").endswith("/attachments") else MAX_BODY_BYTES
+    return MAX_UPLOAD_BYTES if UPLOAD_PATHS.search(request.path) else MAX_BODY_BYTES
 
 
 def _wants_json(request: HttpRequest) -> bool:

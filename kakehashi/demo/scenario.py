@@ -22,6 +22,7 @@ from kakehashi.cases.services import case_complete_step, case_create
 from kakehashi.joboffers import services as offers_services
 from kakehashi.joboffers.models import JobOffer
 from kakehashi.people.models import Person, TestKind, TestResult
+from kakehashi.procedures import registry
 from kakehashi.protection.models import ReturnCase
 from kakehashi.protection.services import common, exchange, fees, reports, returns
 from kakehashi.reference.models import BusinessCategory
@@ -314,7 +315,28 @@ def _walk(
             step_key=step,
             evidence=evidence,
             today=today,
+            documents=_documents(case_id, step, evidence),
         )
+
+
+def _documents(case_id: int, step_key: str, evidence: dict[str, Any]) -> dict[str, Any]:
+    """The documents a step requires, as small PDFs marked as demo copies."""
+    from weasyprint import HTML
+
+    case = Case.objects.select_related("person").get(pk=case_id)
+    definition = registry.definition_version(case.country, case.procedure_version)
+    step = definition.step(step_key)
+    found = {}
+    for document in step.documents:
+        if document.required_for(evidence):
+            html = (
+                f"<h1>{document.title.ja}</h1><p>{document.title.en}</p>"
+                f"<p>{case.person.family_name} {case.person.given_names}</p>"
+                "<p><strong>DEMO — not a real document / 見本</strong></p>"
+            )
+            name = f"{document.title.en} — {case.person.family_name}.pdf"
+            found[document.key] = (name, bytes(HTML(string=html).write_pdf()))
+    return found
 
 
 def _registries(

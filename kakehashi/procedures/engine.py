@@ -159,6 +159,8 @@ def _counting_completions(pattern: Pattern, facts: CaseFacts) -> dict[str, Compl
         if not done:
             continue
         latest = max(done, key=lambda c: c.seq)
+        if latest.voided:
+            continue  # set aside: the step is to do again
         blocking = [p for p in prerequisites(pattern, entry) if p.kind == "blocking"]
         if all(p.step in counting and latest.seq > counting[p.step].seq for p in blocking):
             counting[entry.step] = latest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,17 @@ from .schema import Step
 # How far ahead an evidence date may lie (a planned start of work, the end of a period of
 # stay). The step's own date may not be after today (engine._date_problems).
 FUTURE_YEARS = 10
+
+# Numbers whose format a public source publishes, by the `format` of a text field. Where no
+# format is published (the COE and visa numbers), none is invented.
+FORMATS: dict[str, tuple[re.Pattern[str], str, str]] = {
+    # 2 letters, 8 digits, 2 letters.
+    "residence_card_number": (
+        re.compile(r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$"),
+        "AB12345678CD",
+        "isa_residence_card 在留カード番号",
+    ),
+}
 
 _TRUE = {True, "true", "True", "on", "1", "yes"}
 _FALSE = {False, "false", "False", "off", "0", "no", ""}
@@ -94,6 +106,8 @@ def clean_evidence(
                 cleaned[spec.key] = value
         else:
             text = str(value).strip()
+            if spec.format is not None:  # a number: written with spaces or in lower case too
+                text = text.upper().replace(" ", "")
             character = forbidden_character(text)
             if character is not None:
                 errors.append(
@@ -101,6 +115,14 @@ def clean_evidence(
                 )
             elif len(text) > spec.max_length:
                 errors.append(Finding("too_long", source, {"max": spec.max_length}, field=spec.key))
+            elif spec.format is not None:
+                pattern, example, citation = FORMATS[spec.format]
+                if pattern.match(text):
+                    cleaned[spec.key] = text
+                else:
+                    errors.append(
+                        Finding("invalid_format", citation, {"example": example}, field=spec.key)
+                    )
             else:
                 cleaned[spec.key] = text
     return cleaned, errors

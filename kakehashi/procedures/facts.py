@@ -18,6 +18,8 @@ class Completion:
     seq: int
     happened_on: datetime.date
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    # A completion set aside (a document it rested on was rejected): the step is to do again.
+    voided: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from kakehashi.reference import sources
 
+from .evidence import FORMATS
 from .rules import RULES
 from .schema import ROLES, Definition, Pattern, Source, SswRules, Step
 
@@ -90,6 +91,11 @@ def _step_problems(name: str, step: Step, definition: Definition) -> list[str]:
             "evidence field of type date"
         )
     for field in step.evidence:
+        if field.format is not None and (field.type != "text" or field.format not in FORMATS):
+            problems.append(
+                f"{name}: {where}: field '{field.key}' has an unknown format '{field.format}' "
+                f"(known, for text fields: {sorted(FORMATS)})"
+            )
         if field.type == "choice" and not field.choices:
             problems.append(f"{name}: {where}: choice field '{field.key}' has no choices")
         if field.type != "choice" and field.choices:
@@ -122,6 +128,15 @@ def _step_problems(name: str, step: Step, definition: Definition) -> list[str]:
         problems += _source_problems(
             name, f"{where} document '{document.key}'", document.source, definition
         )
+        when = document.required_unless
+        if when is not None:
+            choice = step.evidence_field(when.field)
+            known = {c.key for c in choice.choices} if choice is not None else set()
+            if choice is None or choice.type != "choice" or not set(when.values) <= known:
+                problems.append(
+                    f"{name}: {where}: document '{document.key}' required_unless must name a "
+                    "choice field of the step and some of its choices"
+                )
         if document.provided_by not in ROLES | {"person"}:
             problems.append(
                 f"{name}: {where}: document '{document.key}' is provided by unknown role "

@@ -7,7 +7,8 @@ loader.py so that every error can name the file, the step and the problem."""
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -78,6 +79,8 @@ class EvidenceField(Strict):
     max_length: int = Field(default=200, ge=1, le=5000)
     min: int | None = None
     max: int | None = None
+    # A published number format (procedures/evidence.py FORMATS), for a text field.
+    format: str | None = None
 
 
 class Prerequisite(Strict):
@@ -119,16 +122,33 @@ class Outcome(Strict):
     closes_case: dict[str, Literal["refused", "withdrawn"]] = Field(default_factory=dict)
 
 
+class RequiredUnless(Strict):
+    """A document needed unless a choice field of the step has one of these values (no COE
+    when it was refused)."""
+
+    field: str
+    values: tuple[str, ...] = Field(min_length=1)
+
+
 class DocumentSpec(Strict):
-    """A document a step needs (`required`) or accepts: the case's checklist for its next
-    step lists it with who provides it (a role, or "person": the worker)."""
+    """A document a step needs (`required`: the step cannot be recorded without it) or
+    accepts: the case's checklist for its next step lists it with who provides it (a role,
+    or "person": the worker). Identity documents (a residence card) are personal data of the
+    highest sensitivity: shown only to the parties that need them."""
 
     key: str = Field(pattern=KEY_PATTERN)
     title: Text
     required: bool = True
+    required_unless: RequiredUnless | None = None
+    identity: bool = False
     provided_by: str
-    note: Text | None = None
     source: Source
+
+    def required_for(self, evidence: Mapping[str, Any]) -> bool:
+        if not self.required:
+            return False
+        unless = self.required_unless
+        return unless is None or evidence.get(unless.field) not in unless.values
 
 
 class Step(Strict):

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 
 from kakehashi.access import request_actor
 from kakehashi.core.errors import InvalidInput, Problem
+from kakehashi.core.files import file_download
 from kakehashi.core.schemas import Day
 
 from . import selectors
@@ -129,12 +130,7 @@ def add_attachment(request: HttpRequest, item_id: int, file: File[UploadedFile])
 @router.get("/items/{item_id}/attachments/{attachment_id}")
 def download_attachment(request: HttpRequest, item_id: int, attachment_id: int) -> FileResponse:
     attachment = selectors.attachment_get(request_actor(request), item_id, attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
+    return file_download(attachment)
 
 
 # --- reports -----------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from kakehashi.access.policy import (
 )
 from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.core.errors import DomainError, InvalidInput, Problem
+from kakehashi.core.files import file_download
 from kakehashi.core.forms import AccessibleForm
 from kakehashi.core.pages import form_refusal, page_refusal
 from kakehashi.people.models import TestResult
@@ -331,12 +332,7 @@ def attachment_view(request: HttpRequest, item_id: int, attachment_id: int) -> F
     except DomainError as exc:
         page_refusal(exc)
         raise
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
+    return file_download(attachment)
 
 
 @login_required

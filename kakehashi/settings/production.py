@@ -27,3 +27,20 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The private files (case documents, MOC attachments) in an S3-compatible store when a bucket
+# is named (django-storages; docs/deployment.md); else on the local disk (PRIVATE_FILES_DIR).
+# The credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Files are read by
+# the app and sent through views that ask the access policy: never a public URL.
+if env.str("PRIVATE_FILES_S3_BUCKET", default=""):
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PRIVATE_FILES_S3_BUCKET"),
+            "endpoint_url": env.str("PRIVATE_FILES_S3_ENDPOINT", default="") or None,
+            "region_name": env.str("PRIVATE_FILES_S3_REGION", default="") or None,
+            "location": env.str("PRIVATE_FILES_S3_PREFIX", default="private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }

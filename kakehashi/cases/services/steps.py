@@ -4,6 +4,7 @@ people acting at once cannot both succeed."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ from ..facts import case_facts
 from ..models import Case, CaseStatus, CaseStep, EventKind
 from ..selectors import case_get_for_user
 from .common import raise_flags, record_event, snapshot, sync_derived
+from .documents import Upload, check_step_documents, save_step_documents
 
 
 @dataclass
@@ -80,6 +82,7 @@ def case_complete_step(
     step_key: str,
     evidence: dict[str, Any],
     today: datetime.date | None = None,
+    documents: Mapping[str, Upload] | None = None,
 ) -> CompletionResult:
     """Record a step with its evidence. Enforces, through the engine: step order and
     prerequisites, the acting role (and that an agency acting for itself is certified
@@ -110,10 +113,17 @@ def case_complete_step(
         if check.input_errors:
             raise InvalidInput(messages.problems(check.input_errors))
         assert check.happened_on is not None
+        # The documents sent with the step, and those it requires (issue: a COE decision is
+        # not recorded without the COE).
+        uploads = dict(documents or {})
+        invalid, missing = check_step_documents(case, check.step, check.evidence, uploads)
+        if invalid or missing:
+            raise InvalidInput([*invalid, *missing])
 
         before = snapshot(case)
         # The organization that holds the step's role records it (the first role listed).
         organization = next(parties[r] for r in check.step.roles if r in parties)
+        save_step_documents(actor, case, check.step, organization, uploads)
         try:
             with transaction.atomic():
                 step = CaseStep.objects.create(

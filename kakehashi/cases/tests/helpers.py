@@ -96,6 +96,7 @@ def landed_case(world: Any, **person: Any) -> Any:
     organization entrusted, walked through every step up to landing."""
     from kakehashi.access import Actor
     from kakehashi.cases import services
+    from kakehashi.testing.documents import required_uploads
     from kakehashi.testing.factories import PersonFactory, make_eligible
 
     worker = PersonFactory(created_by_organization=world.care_home, **person)
@@ -114,5 +115,6 @@ def landed_case(world: Any, **person: Any) -> Any:
             case_id=case.pk,
             step_key=step,
             evidence=evidence_for(step),
+            documents=required_uploads(case.pk, step),
         )
     return case

@@ -4,8 +4,10 @@ roles the procedure names (issue: "a case can be taken from creation to landing"
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kakehashi.cases.models import Case, CaseEvent, CaseStatus
+from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import PersonFactory, make_eligible
 
 from .helpers import PATTERN_STEPS, actor_for, evidence_for
@@ -41,7 +43,18 @@ def test_a_case_goes_from_creation_to_the_end_of_its_pattern(world, api_as, patt
         detail = api_as("hana").get(f"/cases/{case_id}").json()
         assert detail["current_step"] == step_key
         assert step_key in [a["step"] for a in detail["next_actions"]]
-        response = api_as(actor_for(step_key)).post(
+        api = api_as(actor_for(step_key))
+        for key, (name, content) in required_uploads(case_id, step_key).items():
+            upload = api.upload(
+                f"/cases/{case_id}/documents",
+                {
+                    "step_key": step_key,
+                    "document_key": key,
+                    "file": SimpleUploadedFile(name, content, content_type="application/pdf"),
+                },
+            )
+            assert upload.status_code == 201, upload.json()
+        response = api.post(
             f"/cases/{case_id}/steps/{step_key}/complete", {"evidence": evidence_for(step_key)}
         )
         assert response.status_code == 200, (step_key, response.json())
@@ -50,4 +63,8 @@ def test_a_case_goes_from_creation_to_the_end_of_its_pattern(world, api_as, patt
     assert case.status == CaseStatus.COMPLETED
     assert case.current_step == ""
     kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
-    assert kinds == ["created"] + ["step_completed"] * len(PATTERNS[pattern])
+    uploads = sum(len(required_uploads(case, step)) for step in PATTERNS[pattern])
+    assert uploads >= 1  # the COE, the visa, the residence card…
+    assert kinds.count("document_uploaded") == uploads
+    steps = [k for k in kinds if k != "document_uploaded"]
+    assert steps == ["created"] + ["step_completed"] * len(PATTERNS[pattern])

@@ -22,6 +22,7 @@ from kakehashi.people.models import Person
 from kakehashi.people.models import TestKind as Kind
 from kakehashi.procedures import registry
 from kakehashi.reference.models import BusinessCategory
+from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import PersonFactory, make_eligible
 
 from .helpers import actor_for, evidence_for
@@ -80,6 +81,7 @@ def walk(world: Any, case: Case, *steps: str) -> None:
             case_id=case.pk,
             step_key=step,
             evidence=evidence_for(step),
+            documents=required_uploads(case.pk, step),
         )
 
 

@@ -18,8 +18,9 @@ from django.db import connection
 from kakehashi.access import Actor
 from kakehashi.accounts.models import MemberRole, User
 from kakehashi.cases import services
-from kakehashi.cases.models import AppendOnlyError, Case, CaseEvent, CaseStep
+from kakehashi.cases.models import AppendOnlyError, Case, CaseDocument, CaseEvent, CaseStep
 from kakehashi.core.errors import Conflict
+from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import MembershipFactory, PersonFactory, UserFactory, make_eligible
 
 from .helpers import evidence_for
@@ -42,9 +43,14 @@ def race(attempts: list[tuple[int, int]], step_key: str) -> list[Any]:
         try:
             actor = User.objects.get(pk=user_id)  # this thread's connection opens here
             evidence = evidence_for(step_key)
+            uploads = required_uploads(case_id, step_key)
             barrier.wait(timeout=30)
             outcomes[index] = services.case_complete_step(
-                actor=Actor.of(actor), case_id=case_id, step_key=step_key, evidence=evidence
+                actor=Actor.of(actor),
+                case_id=case_id,
+                step_key=step_key,
+                evidence=evidence,
+                documents=uploads,
             )
         except BaseException as exc:  # reported by the test, whatever it is
             outcomes[index] = exc
@@ -103,7 +109,11 @@ def test_only_one_of_two_simultaneous_completions_of_a_step_succeeds(world):
     case.refresh_from_db()
     assert case.current_step == "visa_decision"
     assert CaseStep.objects.filter(case=case).count() == len(STEPS)
-    assert CaseEvent.objects.filter(case=case).count() == 1 + len(STEPS)
+    events = CaseEvent.objects.filter(case=case)
+    assert events.exclude(kind="document_uploaded").count() == 1 + len(STEPS)
+    # Only the winner's COE is kept: the losers' uploads went with their transactions.
+    assert events.filter(kind="document_uploaded").count() == 1
+    assert CaseDocument.objects.filter(case=case).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from kakehashi.access import Actor
 from kakehashi.cases import services
 from kakehashi.cases.models import Case, CaseEvent, CaseStep
+from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import PersonFactory, make_eligible
 
 from .helpers import evidence_for
@@ -322,6 +323,7 @@ def test_home_lists_the_steps_waiting_on_my_organization(world, care_case):
         case_id=care_case.pk,
         step_key="agency_recruitment_contract",
         evidence=evidence_for("agency_recruitment_contract"),
+        documents=required_uploads(care_case.pk, "agency_recruitment_contract"),
     )
     assert care_case.reference in client_for(world.bakyt).get("/").content.decode()
     assert care_case.reference not in client_for(world.hana).get("/").content.decode()
@@ -356,6 +358,7 @@ def test_home_puts_the_nearest_deadline_first(world):
                 case_id=case.pk,
                 step_key=step,
                 evidence=evidence_for(step, day),
+                documents=required_uploads(case.pk, step),
             )
         refs.append(case.reference)
     html = client_for(world.hana).get("/").content.decode()

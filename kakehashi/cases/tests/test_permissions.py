@@ -15,9 +15,11 @@ import pytest
 from django.test import Client
 
 from kakehashi.access import Actor
+from kakehashi.accounts.models import User
 from kakehashi.cases import services
 from kakehashi.cases.models import Case, CaseEvent, CaseStatus, CaseStep
 from kakehashi.conftest import ApiClient
+from kakehashi.testing.documents import provide_documents, required_uploads
 from kakehashi.testing.factories import (
     MembershipFactory,
     PersonFactory,
@@ -85,6 +87,7 @@ def _case_at(world: Any, step_key: str) -> Case:
             case_id=case.pk,
             step_key=done,
             evidence=evidence_for(done),
+            documents=required_uploads(case.pk, done),
         )
     case.refresh_from_db()
     assert case.current_step == step_key
@@ -321,6 +324,9 @@ def test_complete_a_step(world, api_as, step_key, persona, status, code):
     case = _case_at(world, step_key)
     before = _state(case.pk)
     api = api_as(persona)
+    user = User.objects.filter(username=persona).first()
+    if user is not None:
+        provide_documents(case.pk, step_key, user)
 
     response = api.post(
         f"/cases/{case.pk}/steps/{step_key}/complete", {"evidence": evidence_for(step_key)}

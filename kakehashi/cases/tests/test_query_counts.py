@@ -15,6 +15,7 @@ from kakehashi.access import Actor
 from kakehashi.accounts.models import OrganizationKind
 from kakehashi.cases import services
 from kakehashi.cases.models import Case
+from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import OrganizationFactory, PersonFactory, make_eligible
 
 from .helpers import DIRECT, actor_for, evidence_for
@@ -126,6 +127,7 @@ def test_the_case_page_does_not_grow_with_the_number_of_completed_steps(
                 case_id=case_id,
                 step_key=step,
                 evidence=evidence_for(step),
+                documents=required_uploads(case_id, step),
             )
     few, response, sql = count_queries(hana, f"/cases/{one}")
     assert [s["status"] for s in response.json()["steps"]].count("done") == 1
@@ -135,7 +137,8 @@ def test_the_case_page_does_not_grow_with_the_number_of_completed_steps(
 
     body = response.json()
     assert [s["status"] for s in body["steps"]].count("done") == 7
-    assert len(body["events"]) == 8
+    # created, seven steps, and the COE, the visa and the residence card uploaded with theirs
+    assert len(body["events"]) == 11
 
 
 # --- Cursor pagination ----------------------------------------------------------------

@@ -24,6 +24,7 @@ from kakehashi.registries.models import (
     FieldSuspension,
     PlacementLicence,
 )
+from kakehashi.testing.documents import provide_documents
 from kakehashi.testing.factories import PersonFactory, make_eligible
 from kakehashi.testing.factories import TestResultFactory as ResultFactory
 
@@ -86,14 +87,22 @@ def open_case(
     return response.json()
 
 
+def _user(username: str) -> Any:
+    from kakehashi.accounts.models import User
+
+    return User.objects.get(username=username)
+
+
 def complete(api: Any, case_id: int, step: str, day: datetime.date | None = None, **changes: Any):
     evidence = {**evidence_for(step, day), **changes}
+    provide_documents(case_id, step, _user(actor_for(step)), evidence)
     return api(actor_for(step)).post(
         f"/cases/{case_id}/steps/{step}/complete", {"evidence": evidence}
     )
 
 
 def complete_as(api: Any, who: str, case_id: int, step: str) -> Any:
+    provide_documents(case_id, step, _user(who))
     return api(who).post(
         f"/cases/{case_id}/steps/{step}/complete", {"evidence": evidence_for(step)}
     )

@@ -99,3 +99,37 @@ def test_production_accepts_a_secret_key_of_exactly_50_characters():
     result = start(SECRET_KEY="s" * 50, DATABASE_URL=DB_URL)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_production_keeps_private_files_in_an_s3_compatible_store_when_a_bucket_is_named():
+    probe = (
+        "import django; django.setup(); from django.core.files.storage import storages; "
+        "s = storages['private']; print(type(s).__name__, s.bucket_name, s.location, "
+        "s.default_acl, s.endpoint_url)"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SETTINGS_MODULE": "kakehashi.settings.production",
+        "SECRET_KEY": GOOD_KEY,
+        "DATABASE_URL": DB_URL,
+        "PRIVATE_FILES_S3_BUCKET": "kakehashi-private",
+        "PRIVATE_FILES_S3_ENDPOINT": "https://s3.example.jp",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "S3Storage",
+        "kakehashi-private",
+        "private",
+        "private",
+        "https://s3.example.jp",
+    ]

@@ -15,6 +15,7 @@ from kakehashi.access import Actor
 from kakehashi.cases import services
 from kakehashi.cases.tests.helpers import evidence_for
 from kakehashi.joboffers.tests.helpers import bulk_published
+from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import PersonFactory, make_eligible
 
 
@@ -34,6 +35,7 @@ def add_cases(world: Any, count: int) -> None:
             case_id=case.pk,
             step_key="employment_contract",
             evidence=evidence_for("employment_contract"),
+            documents=required_uploads(case.pk, "employment_contract"),
         )
 
 

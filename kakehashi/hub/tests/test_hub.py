@@ -18,6 +18,7 @@ from kakehashi.cases.models import Case
 from kakehashi.cases.tests.helpers import evidence_for
 from kakehashi.hub import services
 from kakehashi.hub.models import CooperationConfirmation, EmployerNeed, MatchAction
+from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import MembershipFactory, PersonFactory, UserFactory, make_eligible
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +175,11 @@ def test_a_coe_application_without_a_cooperation_confirmation_gets_an_advice(wor
 
     def step(key: str) -> Any:
         return case_services.case_complete_step(
-            actor=Actor.of(world.hana), case_id=case.pk, step_key=key, evidence=evidence_for(key)
+            actor=Actor.of(world.hana),
+            case_id=case.pk,
+            step_key=key,
+            evidence=evidence_for(key),
+            documents=required_uploads(case.pk, key),
         )
 
     step("employment_contract")
@@ -204,7 +209,11 @@ def test_a_coe_application_without_a_cooperation_confirmation_gets_an_advice(wor
     ).case
     for key in ("employment_contract", "coe_application"):
         result = case_services.case_complete_step(
-            actor=Actor.of(world.ito), case_id=case2.pk, step_key=key, evidence=evidence_for(key)
+            actor=Actor.of(world.ito),
+            case_id=case2.pk,
+            step_key=key,
+            evidence=evidence_for(key),
+            documents=required_uploads(case2.pk, key),
         )
     assert not [w for w in result.warnings if w.code == "no_cooperation_confirmation"]
     # Only the city records confirmations.

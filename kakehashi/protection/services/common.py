@@ -7,7 +7,6 @@ import datetime
 import hashlib
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from kakehashi.access.policy import item_members, item_recipient, item_side
 from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.core import validation
 from kakehashi.core.errors import Conflict, InvalidInput, NotAllowed, Problem, RuleRefused
+from kakehashi.core.files import checked_upload
 from kakehashi.reference.citations import sourced
 
 from ..models import (
@@ -371,18 +371,6 @@ def item_consent_record(
 
 # --- attachments ---------------------------------------------------------------------------
 
-# What an attachment may be: the content is sniffed, never trusted by its name.
-ALLOWED_TYPES = {"application/pdf", "image/jpeg", "image/png"}
-
-
-def sniff(head: bytes) -> str | None:
-    """The file's type from its first bytes (the `filetype` library), if allowed."""
-    import filetype
-
-    kind = filetype.guess(head)
-    mime = kind.mime if kind is not None else None
-    return mime if mime in ALLOWED_TYPES else None
-
 
 @transaction.atomic
 def attachment_add(*, actor: Actor, item_id: int, name: str, content: bytes) -> Attachment:
@@ -392,30 +380,10 @@ def attachment_add(*, actor: Actor, item_id: int, name: str, content: bytes) -> 
     item = _locked(actor, item_id)
     org = _side(actor, item)
     problems: list[Problem] = []
-    limit = settings.ATTACHMENT_MAX_BYTES
-    label = validation.text_field(name, "file", problems, required=True, max_length=200)
-    if not content:
-        problems.append(Problem("required", _("Choose a file."), field="file"))
-    elif len(content) > limit:
-        problems.append(
-            Problem(
-                "too_large",
-                _("A file may have at most %(size)s bytes.") % {"size": f"{limit:,}"},
-                field="file",
-            )
-        )
-    mime = sniff(content[:8192]) if content else None
-    if content and mime is None:
-        problems.append(
-            Problem(
-                "invalid_file_type",
-                _("Only PDF, JPEG and PNG files are accepted (the content was checked)."),
-                field="file",
-            )
-        )
-    if problems:
+    checked = checked_upload(name, content, "file", problems)
+    if problems or checked is None:
         raise InvalidInput(problems)
-    assert mime is not None
+    label, mime = checked
     attachment = Attachment(
         item=item,
         name=label,

@@ -11,6 +11,7 @@ from kakehashi.access import Actor
 from kakehashi.cases import services as case_services
 from kakehashi.cases.models import Case
 from kakehashi.cases.tests.helpers import evidence_for
+from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import PersonFactory, make_eligible
 
 
@@ -34,6 +35,7 @@ def record(world: Any, case: Case, step: str, who: str = "hana", **changes: Any)
         case_id=case.pk,
         step_key=step,
         evidence={**evidence_for(step), **changes},
+        documents=required_uploads(case, step, {**evidence_for(step), **changes}),
     )
 
 

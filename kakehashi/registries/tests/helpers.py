@@ -26,6 +26,7 @@ from kakehashi.registries.models import (
     PlacementLicence,
     SupportOrganizationRegistration,
 )
+from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import (
     MembershipFactory,
     OrganizationFactory,
@@ -145,6 +146,7 @@ def complete(world: Any, case: Case, step: str) -> Case:
         case_id=case.pk,
         step_key=step,
         evidence=evidence_for(step),
+        documents=required_uploads(case.pk, step),
     ).case
 
 

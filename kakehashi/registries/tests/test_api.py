@@ -13,6 +13,7 @@ from kakehashi.access import Actor
 from kakehashi.cases import services as case_services
 from kakehashi.cases.models import CaseFlag
 from kakehashi.registries.models import AgencyCertificationDecision, Notice
+from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import PersonFactory, make_eligible
 
 
@@ -160,7 +161,11 @@ def test_a_field_suspension_lists_cases_past_the_coe_for_review(world, api_as):
     ).case
     for step in ("employment_contract", "coe_application", "coe_decision"):
         case_services.case_complete_step(
-            actor=Actor.of(world.hana), case_id=case.pk, step_key=step, evidence=evidence_for(step)
+            actor=Actor.of(world.hana),
+            case_id=case.pk,
+            step_key=step,
+            evidence=evidence_for(step),
+            documents=required_uploads(case.pk, step),
         )
     response = api_as("isao").post(
         "/registries/field-suspensions",

@@ -31,6 +31,7 @@ from kakehashi.registries.models import (
     NoticeKind,
     ReasonDisclosure,
 )
+from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import OrganizationFactory
 
 from .helpers import (
@@ -314,6 +315,7 @@ def test_agency_steps_of_an_open_case_are_refused_after_revocation(world: Any) -
             case_id=case.pk,
             step_key="candidates_provided",
             evidence=evidence_for("candidates_provided"),
+            documents=required_uploads(case.pk, "candidates_provided"),
         )
     assert [p.code for p in refused.value.problems] == ["agency_cannot_act"]
     assert not case.steps.filter(step_key="candidates_provided").exists()
@@ -333,6 +335,7 @@ def test_a_suspended_or_revoked_agency_records_no_step_on_any_case(world: Any, a
             case_id=case.pk,
             step_key="visa_application",
             evidence=evidence_for("visa_application"),
+            documents=required_uploads(case.pk, "visa_application"),
         )
 
     assert [p.code for p in refused.value.problems] == ["agency_cannot_act"]
@@ -343,6 +346,7 @@ def test_a_suspended_or_revoked_agency_records_no_step_on_any_case(world: Any, a
         case_id=case.pk,
         step_key="visa_application",
         evidence=evidence_for("visa_application"),
+        documents=required_uploads(case.pk, "visa_application"),
     )
 
 

@@ -16,6 +16,7 @@ from kakehashi.cases.tests.helpers import evidence_for
 from kakehashi.core.errors import InvalidInput, NotAllowed, RuleRefused
 from kakehashi.registries import services
 from kakehashi.registries.models import FieldSuspension, Notice, NoticeKind
+from kakehashi.testing.documents import required_uploads
 
 from .helpers import complete, counts, day, open_case, today, walk_until
 
@@ -38,6 +39,7 @@ def apply_for_coe(world: Any, case: Case) -> Any:
         case_id=case.pk,
         step_key="coe_application",
         evidence=evidence_for("coe_application"),
+        documents=required_uploads(case.pk, "coe_application"),
     )
 
 
