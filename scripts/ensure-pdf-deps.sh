@@ -6,11 +6,16 @@ set -euo pipefail
 
 PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-cjk fonts-dejavu-core"
 
+# Read each listing whole before searching it: `grep -q` stopping early would otherwise end
+# the pipe with SIGPIPE, which `pipefail` counts as a failure.
 have_all() {
-    ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || return 1
+    local libs fonts
+    libs=$({ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null || true)
+    grep -q "libpangoft2-1.0.so.0" <<<"$libs" || return 1
     command -v fc-list >/dev/null || return 1
-    fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || return 1
-    fc-list 2>/dev/null | grep -qi "DejaVu Sans" || return 1
+    fonts=$(fc-list 2>/dev/null || true)
+    grep -qi "Noto Sans CJK" <<<"$fonts" || return 1
+    grep -qi "DejaVu Sans" <<<"$fonts" || return 1
 }
 
 if have_all; then

@@ -296,3 +296,31 @@ def test_the_case_page_shows_the_checklist_with_what_is_missing_and_on_file(worl
     page = hana.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "on file, not yet checked" in page
     assert "coe.pdf" in page
+
+
+def test_the_step_form_takes_a_document_larger_than_an_ordinary_request(world):
+    """A step's form carries its documents: up to ATTACHMENT_MAX_BYTES, not the 1 MiB of an
+    ordinary request; beyond that, 413 naming the limit."""
+    case = case_at_coe_decision(world)
+    hana = client_for(world.hana)
+    evidence = {f"coe_decision-{k}": v for k, v in evidence_for("coe_decision").items()}
+    big = PDF + b"%" + b"x" * (2 * 1024 * 1024)  # 2 MiB, still a PDF by its content
+    response = hana.post(
+        f"/cases/{case.pk}/steps/coe_decision/",
+        {**evidence, "coe_decision-document_coe": SimpleUploadedFile("coe.pdf", big)},
+    )
+    assert response.status_code == 302
+    document = CaseDocument.objects.get(case=case)
+    assert document.size == len(big)
+    too_big = PDF + b"%" + b"x" * (11 * 1024 * 1024)
+    refused = hana.post(
+        f"/cases/{case.pk}/documents/",
+        {
+            "step_key": "coe_decision",
+            "document_key": "coe",
+            "reason": "Larger scan",
+            "file": SimpleUploadedFile("coe.pdf", too_big),
+        },
+    )
+    assert refused.status_code == 413
+    assert CaseDocument.objects.filter(case=case).count() == 1
