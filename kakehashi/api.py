@@ -22,6 +22,7 @@ from kakehashi.access.api_auth import SIGNED_IN, CsrfFailed, anyone
 from kakehashi.core.boundary import MAX_BODY_BYTES
 from kakehashi.core.errors import DomainError
 from kakehashi.core.schemas import ErrorOut
+from kakehashi.core.throttling import API_THROTTLES
 
 # The errors each operation may answer, declared in the OpenAPI schema with one format.
 ERROR_DESCRIPTIONS = {
@@ -91,6 +92,7 @@ api = KakehashiAPI(
     description=__doc__ or "",
     urls_namespace="api-v1",
     auth=SIGNED_IN,
+    throttle=API_THROTTLES,
 )
 
 

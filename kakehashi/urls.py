@@ -17,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("kakehashi.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cases/", include("kakehashi.cases.urls")),
     path("job-offers/", include("kakehashi.joboffers.urls")),

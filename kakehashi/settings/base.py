@@ -11,9 +11,11 @@ Environment variables (all optional locally, see docs/architecture.md):
                  (default: var/private)
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +40,9 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
+    "ninja",  # its Swagger UI from our own static files (no CDN, no inline script)
     "kakehashi.core",
     "kakehashi.accounts",
     "kakehashi.reference",
@@ -58,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Static files are served by the application itself (compressed and cache-busted in
     # production), so the demo and production serve them the same way.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -70,8 +77,65 @@ MIDDLEWARE = [
     "kakehashi.core.boundary.InputBoundaryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kakehashi.core.throttling.FeedThrottleMiddleware",
     "kakehashi.core.middleware.NoStoreForSignedInMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Headers: a Content-Security-Policy with no inline script or style and nothing from other
+# origins (django-csp), a Referrer-Policy, and a Permissions-Policy that turns off the
+# browser features no page uses (django-permissions-policy).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+SECURE_REFERRER_POLICY = "same-origin"
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# Rate limits (core/throttling.py): requests per caller on the API (anonymous by address,
+# signed in by user) and per address on the public JSON and CSV feeds; None turns one off.
+THROTTLE_RATES: dict[str, str | None] = {
+    "anon": env.str("THROTTLE_ANON", default="120/min"),
+    "user": env.str("THROTTLE_USER", default="1200/min"),
+    "feed": env.str("THROTTLE_FEED", default="120/min"),
+}
+
+# Sign-in protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account,
+# or from one address, further attempts are refused (429, the lockout page) for the
+# cool-off time, even with the right password. A successful sign-in resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "kakehashi.urls"
 WSGI_APPLICATION = "kakehashi.wsgi.application"
@@ -166,6 +230,8 @@ PROCEDURE_DEFINITIONS_DIR = BASE_DIR / "kakehashi" / "procedures" / "definitions
 # the upload paths, which take one attachment of at most ATTACHMENT_MAX_BYTES.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# How long an API token lasts unless its owner asks for less (at most a year).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 
 # Files sent with MOC items are personal and confidential: a storage of their own, outside
 # every public folder, read only through views that ask the access policy.

@@ -27,3 +27,7 @@ STORAGES = {
         "OPTIONS": {"location": VAR_DIR / f"test-private-{os.getpid()}", "base_url": None},
     },
 }
+
+# The suite makes many requests from one address: the rate limits are off, except in the
+# tests that turn them on (core/tests/test_throttling.py).
+THROTTLE_RATES = {"anon": None, "user": None, "feed": None}

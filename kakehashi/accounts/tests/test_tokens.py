@@ -1,5 +1,6 @@
-"""API tokens: issued by `manage.py issue_api_token`, shown once, stored only as a
-SHA-256 digest, refused once revoked or when the user is no longer active."""
+"""API tokens: named, issued by `manage.py issue_api_token` or on the owner's page, shown
+once, stored only as a SHA-256 digest; refused (401) once revoked or expired, or when the
+user is no longer active; listed and revoked by their owner (page and command)."""
 
 from __future__ import annotations
 
@@ -148,3 +149,71 @@ def test_a_token_sees_only_what_its_user_may_see(world, api_as):
 
     assert [c["id"] for c in get_cases(issue("hana"))[1]["items"]] == [created.json()["case"]["id"]]
     assert get_cases(issue("oscar"))[1]["items"] == []
+
+
+def test_an_expired_token_gets_401(world):
+    import datetime
+
+    from django.utils import timezone
+
+    token = issue("hana", "--days", "1")
+    assert get_cases(token)[0] == 200
+    record = ApiToken.objects.get(user=world.hana)
+    assert record.expires_at is not None
+    assert timezone.now() + datetime.timedelta(hours=23) < record.expires_at
+    ApiToken.objects.filter(pk=record.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert_unauthenticated(token)
+
+
+def test_a_token_is_named_and_lasts_at_most_a_year(world):
+    from kakehashi.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as unnamed:
+        api_token_issue(user=world.hana, name=" ")
+    assert unnamed.value.problems[0].field == "name"
+    for days in (0, 366, "soon"):
+        with pytest.raises(InvalidInput) as bad:
+            api_token_issue(user=world.hana, name="export", days=days)
+        assert bad.value.problems[0].field == "days"
+    with pytest.raises(CommandError):
+        issue("hana", "--days", "400")
+    assert not ApiToken.objects.exists()
+
+
+def test_the_owner_lists_and_revokes_its_tokens_on_a_page(world):
+    _, token = api_token_issue(user=world.hana, name="nightly export")
+    other, _ = api_token_issue(user=world.ito, name="ito's")
+    get_cases(token)
+    hana = Client()
+    hana.force_login(world.hana)
+    page = hana.get("/accounts/tokens/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "nightly export" in page
+    assert "ito&#x27;s" not in page
+    assert token not in page  # shown only when made
+    assert "never" not in page  # it was used just now
+    made = hana.post("/accounts/tokens/", {"name": "reports", "days": "30"})
+    assert made.status_code == 200
+    import re
+
+    new = re.search(r"<code>(kk_[^<]+)</code>", made.content.decode())
+    assert new is not None
+    assert get_cases(new.group(1))[0] == 200
+    record = ApiToken.objects.get(user=world.hana, name="nightly export")
+    assert hana.post(f"/accounts/tokens/{other.pk}/revoke/").status_code == 404
+    assert hana.post(f"/accounts/tokens/{record.pk}/revoke/").status_code == 302
+    assert_unauthenticated(token)
+    refused = hana.post("/accounts/tokens/", {"name": "", "days": "900"})
+    assert refused.status_code == 422
+
+
+def test_the_command_lists_and_revokes(world):
+    token = issue("hana", "--name", "nightly export")
+    out = StringIO()
+    call_command("api_tokens", "hana", stdout=out)
+    assert "nightly export" in out.getvalue()
+    assert token not in out.getvalue()
+    record = ApiToken.objects.get(user=world.hana)
+    call_command("api_tokens", "hana", "--revoke", record.prefix, stdout=StringIO())
+    assert_unauthenticated(token)

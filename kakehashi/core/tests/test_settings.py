@@ -133,3 +133,26 @@ def test_production_keeps_private_files_in_an_s3_compatible_store_when_a_bucket_
         "private",
         "https://s3.example.jp",
     ]
+
+
+def test_check_deploy_gives_no_warning_with_the_documented_production_environment():
+    """docs/deployment.md's environment: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SETTINGS_MODULE": "kakehashi.settings.production",
+        "SECRET_KEY": GOOD_KEY,
+        "DATABASE_URL": DB_URL,
+        "ALLOWED_HOSTS": "kakehashi.example.jp",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
