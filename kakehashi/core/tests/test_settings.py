@@ -21,7 +21,9 @@ PROBE = (
 )
 
 
-def start(**env: str) -> subprocess.CompletedProcess[str]:
+def run_production(argv: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """`argv` run by this Python in a fresh interpreter with production settings and only
+    the given environment."""
     clean = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/tmp"),
@@ -29,7 +31,7 @@ def start(**env: str) -> subprocess.CompletedProcess[str]:
         **env,
     }
     return subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, *argv],
         cwd=BASE_DIR,
         env=clean,
         capture_output=True,
@@ -37,6 +39,10 @@ def start(**env: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+def start(**env: str) -> subprocess.CompletedProcess[str]:
+    return run_production(["-c", PROBE], **env)
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], says: str) -> None:
@@ -107,23 +113,12 @@ def test_production_keeps_private_files_in_an_s3_compatible_store_when_a_bucket_
         "s = storages['private']; print(type(s).__name__, s.bucket_name, s.location, "
         "s.default_acl, s.endpoint_url)"
     )
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "DJANGO_SETTINGS_MODULE": "kakehashi.settings.production",
-        "SECRET_KEY": GOOD_KEY,
-        "DATABASE_URL": DB_URL,
-        "PRIVATE_FILES_S3_BUCKET": "kakehashi-private",
-        "PRIVATE_FILES_S3_ENDPOINT": "https://s3.example.jp",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = run_production(
+        ["-c", probe],
+        SECRET_KEY=GOOD_KEY,
+        DATABASE_URL=DB_URL,
+        PRIVATE_FILES_S3_BUCKET="kakehashi-private",
+        PRIVATE_FILES_S3_ENDPOINT="https://s3.example.jp",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
@@ -137,22 +132,11 @@ def test_production_keeps_private_files_in_an_s3_compatible_store_when_a_bucket_
 
 def test_check_deploy_gives_no_warning_with_the_documented_production_environment():
     """docs/deployment.md's environment: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "DJANGO_SETTINGS_MODULE": "kakehashi.settings.production",
-        "SECRET_KEY": GOOD_KEY,
-        "DATABASE_URL": DB_URL,
-        "ALLOWED_HOSTS": "kakehashi.example.jp",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = run_production(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        SECRET_KEY=GOOD_KEY,
+        DATABASE_URL=DB_URL,
+        ALLOWED_HOSTS="kakehashi.example.jp",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
