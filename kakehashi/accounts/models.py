@@ -136,3 +136,21 @@ class WorkerAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → person {self.person_id}"
+
+
+class SignedInSession(models.Model):
+    """One of a user's signed-in sessions, so that they can see where they are signed in
+    and end a session (the session itself lives in Django's session store)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=64, unique=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

@@ -17,6 +17,7 @@ from kakehashi.core.errors import InvalidInput, NotFound
 
 from .models import User
 from .services import api_token_issue, api_token_revoke_own, api_tokens_of
+from .sessions import session_end, sessions_of
 
 
 def _user(request: HttpRequest) -> User:
@@ -60,3 +61,21 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     messages.success(request, _("The token was revoked: it no longer works."))
     return redirect("accounts:tokens")
+
+
+@login_required
+def sessions_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/sessions.html",
+        {"sessions": sessions_of(_user(request))[:50], "current": request.session.session_key},
+    )
+
+
+@login_required
+@require_POST
+def session_end_view(request: HttpRequest, session_id: int) -> HttpResponse:
+    if not session_end(user=_user(request), session_id=session_id):
+        raise Http404(_("No such session."))
+    messages.success(request, _("The session was ended: it is signed out."))
+    return redirect("accounts:sessions")

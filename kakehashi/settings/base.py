@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "kakehashi.core.throttling.FeedThrottleMiddleware",
     "kakehashi.core.middleware.NoStoreForSignedInMiddleware",
+    "kakehashi.accounts.sessions.SeenMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
