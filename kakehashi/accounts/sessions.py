@@ -3,7 +3,6 @@ sign-out; the user ends any of them from /accounts/sessions/."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from importlib import import_module
 from typing import Any
@@ -58,18 +57,24 @@ def session_end(*, user: User, session_id: int) -> bool:
 
 
 class SeenMiddleware:
-    """Notes when a signed-in session was last used (at most once a minute)."""
+    """Notes when a signed-in session was last used, at most once a minute: the session
+    itself remembers when it was last noted, so other requests touch no table."""
+
+    SEEN = "kakehashi_seen_at"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        key = getattr(getattr(request, "session", None), "session_key", None)
+        session = getattr(request, "session", None)
         user = getattr(request, "user", None)
-        if key and user is not None and user.is_authenticated:
-            recent = timezone.now() - datetime.timedelta(minutes=1)
-            SignedInSession.objects.filter(session_key=key, last_seen_at__lt=recent).update(
-                last_seen_at=timezone.now()
-            )
+        if session is None or not session.session_key or user is None:
+            return response
+        if not user.is_authenticated:
+            return response
+        now = timezone.now()
+        if now.timestamp() - session.get(self.SEEN, 0) >= 60:
+            session[self.SEEN] = int(now.timestamp())
+            SignedInSession.objects.filter(session_key=session.session_key).update(last_seen_at=now)
         return response

@@ -16,14 +16,15 @@ from .presenters import case_detail
 from .selectors import case_evaluation
 
 
-def _next_actions(case: Case, actor: Actor, language: str) -> list[dict[str, Any]]:
+def _next_actions(case: Case, actor: Actor, evaluation: Any, language: str) -> list[dict[str, Any]]:
     with translation.override(language):
-        return case_detail(case, actor, case_evaluation(case))["next_actions"]
+        return case_detail(case, actor, evaluation)["next_actions"]
 
 
 def checklist_pdf(case: Case, actor: Actor, language: str) -> bytes:
-    japanese = _next_actions(case, actor, "ja")
-    worker = _next_actions(case, actor, language)
+    evaluation = case_evaluation(case)  # once; only the words differ between the languages
+    japanese = _next_actions(case, actor, evaluation, "ja")
+    worker = _next_actions(case, actor, evaluation, language)
     steps = [
         {
             "ja": ja,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kakehashi.access import Actor
 from kakehashi.access.policy import document_reviewer
+from kakehashi.procedures import registry
 from kakehashi.procedures.engine import Evaluation, StepState
 from kakehashi.procedures.labels import role_name, side_name
 from kakehashi.procedures.rules import Finding
@@ -273,7 +274,7 @@ def document_checklist(
 def case_documents(actor: Actor, case: Case) -> dict[str, Any]:
     """Every document of the case the actor may see, all versions, each with its step's and
     its own title, and whether the actor reviews them."""
-    definition = case_evaluation(case).definition
+    definition = registry.definition_version(case.country, case.procedure_version)
     titles = {
         (step.key, d.key): (_t(step.title), _t(d.title))
         for step in definition.steps

@@ -13,11 +13,11 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kakehashi.core.files import private_storage, random_name
 from kakehashi.core.models import AppendOnlyModel
 
 
@@ -400,11 +400,11 @@ class ItemEvent(AppendOnlyModel):
 
 
 def _attachment_name(instance: Attachment, filename: str) -> str:
-    return f"items/{secrets.token_hex(16)}"
+    return random_name("items")
 
 
-def _private_storage():  # type: ignore[no-untyped-def]
-    return storages["private"]
+# Kept by this name: the migrations refer to it.
+_private_storage = private_storage
 
 
 class Attachment(models.Model):

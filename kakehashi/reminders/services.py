@@ -12,12 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from kakehashi.access.policy import member_addresses
 from kakehashi.accounts.models import Organization, OrganizationKind
+from kakehashi.core.once import create_once
 from kakehashi.protection.models import DONE_STAGES, Grievance, GrievanceStage, SharedItem, Stage
 from kakehashi.registries.models import AgencyCertificationDecision, CertificationAction
 from kakehashi.support.models import (
@@ -275,22 +275,19 @@ def reminders_run(today: datetime.date | None = None) -> list[Reminder]:
     periodic_notifications_open(today)
     created = []
     for due in reminders_due(today):
-        try:
-            with transaction.atomic():
-                reminder, new = Reminder.objects.get_or_create(
-                    organization_id=due.organization_id,
-                    key=due.key,
-                    defaults={
-                        "kind": due.kind,
-                        "due_on": due.due_on,
-                        "params": due.params,
-                        "link": due.link,
-                        "created_on": today,
-                    },
-                )
-        except IntegrityError:
-            continue
-        if new:
+        reminder = create_once(
+            Reminder,
+            {
+                "kind": due.kind,
+                "due_on": due.due_on,
+                "params": due.params,
+                "link": due.link,
+                "created_on": today,
+            },
+            organization_id=due.organization_id,
+            key=due.key,
+        )
+        if reminder is not None:
             created.append(reminder)
     _mail(created)
     return created

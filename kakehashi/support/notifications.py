@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from kakehashi.access.policy import notification_filer, stay_recorder
 from kakehashi.access.visibility import notification_visibility
 from kakehashi.core import validation
 from kakehashi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
+from kakehashi.core.once import create_once
 
 from .models import (
     AD_HOC_KINDS,
@@ -187,21 +188,14 @@ def periodic_notifications_open(today: datetime.date) -> list[ImmigrationNotific
     )
     created = []
     for organization_id in sorted(set(employers)):
-        try:
-            with transaction.atomic():
-                notification, new = ImmigrationNotification.objects.get_or_create(
-                    organization_id=organization_id,
-                    kind=NotificationKind.PERIODIC,
-                    period_start=period.starts_on,
-                    defaults={
-                        "period_end": period.ends_on,
-                        "due_on": period.due_on,
-                        "source": period.source,
-                    },
-                )
-        except IntegrityError:  # written at the same moment by another run
-            continue
-        if new:
+        notification = create_once(
+            ImmigrationNotification,
+            {"period_end": period.ends_on, "due_on": period.due_on, "source": period.source},
+            organization_id=organization_id,
+            kind=NotificationKind.PERIODIC,
+            period_start=period.starts_on,
+        )
+        if notification is not None:
             created.append(notification)
     return created
 

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from kakehashi.access import Actor
 from kakehashi.cases import services
@@ -19,6 +18,7 @@ from kakehashi.cases.models import Case, CaseDocument, CaseStatus, CaseStep, Doc
 from kakehashi.cases.services.documents import document_review, document_upload
 from kakehashi.cases.tests.helpers import evidence_for
 from kakehashi.core.errors import InvalidInput, NotAllowed, NotFound
+from kakehashi.testing.clients import client_for
 from kakehashi.testing.documents import PDF, required_uploads
 from kakehashi.testing.factories import PersonFactory, make_eligible
 
@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ZIP = b"PK\x03\x04" + b"\x00" * 64
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def case_at_coe_decision(world: Any) -> Case:

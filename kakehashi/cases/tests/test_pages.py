@@ -12,16 +12,11 @@ from django.urls import reverse
 from kakehashi.access import Actor
 from kakehashi.cases import services
 from kakehashi.cases.models import Case, CaseEvent, CaseStep
+from kakehashi.testing.clients import client_for
 from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import PersonFactory, make_eligible
 
 from .helpers import evidence_for
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

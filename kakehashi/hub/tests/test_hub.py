@@ -18,17 +18,12 @@ from kakehashi.cases.models import Case
 from kakehashi.cases.tests.helpers import evidence_for
 from kakehashi.hub import services
 from kakehashi.hub.models import CooperationConfirmation, EmployerNeed, MatchAction
+from kakehashi.testing.clients import client_for
 from kakehashi.testing.documents import required_uploads
 from kakehashi.testing.factories import MembershipFactory, PersonFactory, UserFactory, make_eligible
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

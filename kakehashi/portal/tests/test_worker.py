@@ -16,15 +16,10 @@ from kakehashi.people.models import PersonEvent, WorkerInvitation
 from kakehashi.people.workers import worker_invite
 from kakehashi.protection.models import Fee, FeeAcknowledgement, Grievance, GrievanceMessage
 from kakehashi.protection.services.fees import fee_record
+from kakehashi.testing.clients import client_for
 from kakehashi.testing.factories import PersonFactory, make_eligible
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

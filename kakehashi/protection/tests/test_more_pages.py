@@ -4,10 +4,7 @@ an improvement order, fees on a job offer, an agency's fee policy, the home page
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from kakehashi.access import Actor
@@ -15,15 +12,10 @@ from kakehashi.people.models import TestKind, TestResult, Verification
 from kakehashi.protection.models import CorrectiveMeasure, FeePolicy, ReturnCase
 from kakehashi.protection.services import reports
 from kakehashi.registries import services as registry_services
+from kakehashi.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate().isoformat()
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_center_confirms_an_agency_entered_result_on_the_person_page(world, agency_case):

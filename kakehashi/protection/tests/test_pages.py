@@ -6,20 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from kakehashi.access import Actor
 from kakehashi.protection.models import ItemRead, SharedItem, Stage
 from kakehashi.protection.services import reports
+from kakehashi.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

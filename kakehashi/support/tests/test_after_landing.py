@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.test import Client
 from django.utils import timezone
 
 from kakehashi.access import Actor
@@ -27,15 +26,10 @@ from kakehashi.support.models import (
     SupportPlan,
 )
 from kakehashi.support.rules import ad_hoc_due
+from kakehashi.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -16,17 +16,12 @@ from kakehashi.cases import services as case_services
 from kakehashi.cases.tests.helpers import landed_case
 from kakehashi.support import notifications
 from kakehashi.support.models import SupportPlan
+from kakehashi.testing.clients import client_for
 from kakehashi.testing.factories import PersonFactory, make_eligible
 from kakehashi.testing.pdf import assert_drawn, render
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def download(client: Client, url: str) -> bytes:

@@ -7,23 +7,17 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
 from kakehashi.cases.tests.helpers import landed_case
 from kakehashi.support.models import ImmigrationNotification, StayPeriod, SupportPlan
+from kakehashi.testing.clients import client_for
 
 pytestmark = [pytest.mark.sqlite, pytest.mark.django_db]
 TODAY = timezone.localdate().isoformat()
 
 BAD_DATES = ["0001-01-01", "9999-12-31", "2026-02-30", "yesterday", "2026-1-1\x00", "1" * 5000]
 BAD_TEXTS = ["\x07bell", "x" * 20000, "line\x1bescape"]
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

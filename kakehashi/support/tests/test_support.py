@@ -8,23 +8,17 @@ from typing import Any
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.test import Client
 from django.utils import timezone
 
 from kakehashi.access import Actor
 from kakehashi.cases import services as case_services
 from kakehashi.cases.tests.helpers import landed_case
 from kakehashi.support.models import Interview, SupportPlan
+from kakehashi.testing.clients import client_for
 from kakehashi.testing.factories import PersonFactory, make_eligible
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
