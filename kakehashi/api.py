@@ -221,5 +221,9 @@ def _register_routers() -> None:
     api.add_router("/protection", protection)
     api.add_router("/registries/field-suspensions", suspension_router)
 
+    from kakehashi.privacy.api import router as privacy
+
+    api.add_router("/privacy", privacy)
+
 
 _register_routers()

@@ -19,10 +19,12 @@ def _private_files() -> Any:
     """Attachments the tests write go to a folder of this process, removed at the end."""
     import shutil
 
+    from django.conf import settings
     from django.core.files.storage import storages
 
     yield
     shutil.rmtree(getattr(storages["private"], "location", ""), ignore_errors=True)
+    shutil.rmtree(settings.AUDIT_HEAD_DIR, ignore_errors=True)  # signed heads, settings/test.py
 
 
 @pytest.fixture

@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
+from django_otp.admin import OTPAdminSite
 
 from kakehashi.api import api
 from kakehashi.home import views as home_views
 from kakehashi.hub import views as hub_views
 from kakehashi.portal import views as portal_views
 from kakehashi.reference import views as reference_views
+
+# /admin/ only for a session verified with a second factor (django-otp's documented way).
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", home_views.home, name="home"),
@@ -30,6 +34,7 @@ urlpatterns = [
     path("me/", include("kakehashi.portal.urls")),
     path("hub/", include("kakehashi.hub.urls")),
     path("support/", include("kakehashi.support.urls")),
+    path("privacy/", include("kakehashi.privacy.urls")),
     path("public/statistics/", hub_views.public_statistics_view, name="public_statistics"),
     path("join/", portal_views.join_view, name="join"),
     path("join/<str:code>/", portal_views.join_view, name="join_code"),

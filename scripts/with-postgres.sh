@@ -158,6 +158,9 @@ password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 "$PSQL" -X -q -v ON_ERROR_STOP=1 -h "$WORKDIR" -p "$port" -U postgres -d postgres >/dev/null <<EOF
 CREATE ROLE kakehashi LOGIN CREATEDB PASSWORD '$password';
 CREATE DATABASE kakehashi OWNER kakehashi;
+-- The test that reads the data files on disk (people/tests/test_identifiers.py) flushes
+-- them with CHECKPOINT and asks where they are: two read-only rights of a throwaway cluster.
+GRANT pg_checkpoint, pg_read_all_settings TO kakehashi;
 EOF
 
 version=$("$PG_BIN/postgres" --version 2>/dev/null || echo PostgreSQL)

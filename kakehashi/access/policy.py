@@ -382,3 +382,66 @@ def member_addresses(organization_id: int) -> list[str]:
         for m in Membership.objects.filter(organization_id=organization_id).select_related("user")
         if m.user.email
     ]
+
+
+def must_use_mfa(actor: Actor) -> bool:
+    """A second factor is required of the staff who see what the governments exchange or
+    decide on status: the contact points (the Center included), the immigration bureaus
+    and the city (settings.MFA_REQUIRED_KINDS), and of anyone who may use /admin/. Everyone
+    else may turn it on."""
+    from django.conf import settings
+
+    user = actor.user
+    if user is None:
+        return False
+    if (user.is_staff or user.is_superuser) and settings.MFA_REQUIRED_FOR_STAFF:
+        return True
+    required = set(settings.MFA_REQUIRED_KINDS)
+    return any(o.kind in required for o in actor.organizations)
+
+
+def sees_identifiers(actor: Actor, person: RegisteredPerson) -> bool:
+    """The full passport and residence-card numbers (shown masked to everyone else, and
+    each full view logged): the person themselves, the organization that registered them,
+    their employers and support organizations, and Japan's contact point (who checks the
+    landing and the stay). The city, the Center and others see them masked."""
+    if actor.person_id is not None:
+        return actor.person_id == person.pk
+    if japan_contact_point(actor) is not None or actor.member_of(person.created_by_organization_id):
+        return True
+    ids = actor.organization_ids
+    if not ids:
+        return False
+    return any(
+        receiving in ids or support in ids
+        for receiving, support in person.cases.values_list(
+            "receiving_organization_id", "support_organization_id"
+        )
+    )
+
+
+# --- personal data (APPI; docs/privacy.md) ---------------------------------------------------
+
+
+def personal_data_organization(actor: Actor, person: RegisteredPerson) -> Organization | None:
+    """Answers a person's requests about their data: the export made on their request,
+    their corrections, the erasure of their record. Staff of the organization that
+    registered them (which keeps the record)."""
+    return actor.acts_for(person.created_by_organization_id)
+
+
+def incident_recording_organizations(actor: Actor) -> tuple[Organization, ...]:
+    """Record an incident (a leak, loss or damage of personal data) and its reports: staff
+    (managers and clerks) of any organization, for their own organization."""
+    return actor.acting_organizations
+
+
+def may_update_incident(actor: Actor, incident: Any) -> bool:
+    """Staff of the organization that recorded the incident move it on; Japan's contact
+    point, which sees every incident, only reads them."""
+    return actor.acts_for(incident.organization_id) is not None
+
+
+def sees_incidents(actor: Actor) -> bool:
+    """Whose menu offers the incidents: members of any organization."""
+    return bool(actor.organizations)

@@ -186,3 +186,13 @@ def notification_visibility(actor: Actor) -> Q:
     return Q(organization_id__in=ids) | (
         Q(case__isnull=False) & case_visibility(actor, prefix="case__")
     )
+
+
+def incident_visibility(actor: Actor) -> Q:
+    """Incidents (leaks, losses, damage of personal data): each organization's members see
+    its own; Japan's contact point, which oversees the system (MOC §2), sees every one, to
+    read (docs/privacy.md)."""
+    if actor.is_kind(OrganizationKind.JP_CONTACT_POINT):
+        return EVERYTHING
+    ids = sorted(actor.organization_ids)
+    return Q(organization_id__in=ids) if ids else NOTHING

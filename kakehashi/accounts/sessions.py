@@ -56,6 +56,15 @@ def session_end(*, user: User, session_id: int) -> bool:
     return True
 
 
+def sessions_end_others(*, user: User, current: str | None) -> int:
+    """End every session of the user but the current one (after a second factor is set up,
+    a browser signed in before must sign in again with it). Returns how many ended."""
+    ended = 0
+    for record in SignedInSession.objects.filter(user=user).exclude(session_key=current or ""):
+        ended += session_end(user=user, session_id=record.pk)
+    return ended
+
+
 class SeenMiddleware:
     """Notes when a signed-in session was last used, at most once a minute: the session
     itself remembers when it was last noted, so other requests touch no table."""

@@ -9,6 +9,11 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
     path("sessions/", views.sessions_view, name="sessions"),
     path("sessions/<int:session_id>/end/", views.session_end_view, name="session_end"),
+    path("mfa/", views.mfa_view, name="mfa"),
+    path("mfa/setup/", views.mfa_setup_view, name="mfa_setup"),
+    path("mfa/verify/", views.mfa_verify_view, name="mfa_verify"),
+    path("mfa/recovery-codes/", views.mfa_codes_view, name="mfa_codes"),
+    path("mfa/off/", views.mfa_off_view, name="mfa_off"),
     # Django's password views, with our templates (registration/password_*.html).
     path(
         "password/",

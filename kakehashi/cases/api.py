@@ -11,6 +11,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kakehashi.access import request_actor
+from kakehashi.audit import log as audit_log
 from kakehashi.core.errors import NotFound
 from kakehashi.core.files import file_download
 from kakehashi.core.pagination import page_by_id
@@ -258,7 +259,9 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
 @router.get("/{case_id}", response=CaseDetail)
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     actor = request_actor(request)
-    return case_detail(case_get_for_user(actor, case_id), actor)
+    case = case_get_for_user(actor, case_id)
+    audit_log.record_read(case)
+    return case_detail(case, actor)
 
 
 @router.post("/{case_id}/steps/{step_key}/complete", response=CompleteOut)

@@ -18,7 +18,7 @@ from kakehashi.procedures.schema import DocumentSpec, EvidenceField, Text
 from kakehashi.reference.citations import cite
 from kakehashi.registries.selectors import decision_reasons
 
-from . import messages
+from . import identifiers, messages
 from .models import Case, CaseStatus, CaseStep, EventKind
 from .selectors import case_evaluation
 from .services.documents import documents_visible, latest_documents
@@ -64,7 +64,7 @@ def _step_data(state: StepState, rows: dict[int, CaseStep]) -> dict[str, Any]:
         completion = {
             "round": state.completion.round,
             "happened_on": state.completion.happened_on,
-            "evidence": dict(state.completion.evidence),
+            "evidence": identifiers.masked(state.step, state.completion.evidence),
             "completed_at": row.completed_at if row else None,
             "completed_by": row.completed_by.username if row else None,
             "organization": row.organization.display_name if row and row.organization else None,

@@ -26,6 +26,7 @@ from kakehashi.access.policy import (
     japan_contact_point,
     may_open_cases,
 )
+from kakehashi.audit import log as audit_log
 from kakehashi.core.errors import DomainError, NotAllowed, NotFound, Problem
 from kakehashi.core.files import file_download
 from kakehashi.core.forms import apply_problems
@@ -251,7 +252,9 @@ def case_fee_acknowledge_view(request: HttpRequest, case_id: int, fee_id: int) -
 
 @login_required
 def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _render_detail(request, _get_case(request_actor(request), case_id))
+    case = _get_case(request_actor(request), case_id)
+    audit_log.record_read(case)
+    return _render_detail(request, case)
 
 
 @login_required

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import storages
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from . import validation
@@ -72,7 +72,10 @@ def random_name(folder: str) -> str:
 
 def file_download(record: Any) -> FileResponse:
     """A stored file (a record with `file`, `name` and `content_type`) sent as a download,
-    never shown in the browser nor kept by a shared cache."""
+    never shown in the browser nor kept by a shared cache. A file erased with its person
+    (docs/privacy.md) is no longer there: 404."""
+    if not record.file:
+        raise Http404(_("This file was erased."))
     response = FileResponse(
         record.file.open("rb"),
         as_attachment=True,

@@ -7,15 +7,18 @@ real history. Dates are relative to the day the demo is loaded."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from kakehashi.access import Actor
+from kakehashi.accounts import mfa
 from kakehashi.accounts.models import MemberRole, Membership, Organization, OrganizationKind, User
 from kakehashi.cases.models import Case
 from kakehashi.cases.services import case_complete_step, case_create
@@ -33,6 +36,10 @@ from kakehashi.support import notifications, services, stay
 from kakehashi.support.models import SupportPlan
 
 DEMO_PASSWORD = "kakehashi-demo"
+# The demo's staff who must use a second factor share this authenticator key (base32
+# DEMO_TOTP_SECRET); `manage.py demo_code` prints its current code.
+DEMO_TOTP_KEY = b"kakehashi-demo-mfa!!".hex()
+DEMO_TOTP_SECRET = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
 K = OrganizationKind
 
 
@@ -60,6 +67,8 @@ def _user(
         user.set_password(DEMO_PASSWORD)
         user.save()
     Membership.objects.get_or_create(user=user, organization=org, defaults={"role": role})
+    if org.kind in settings.MFA_REQUIRED_KINDS:
+        mfa.device_with_key(user, DEMO_TOTP_KEY)
     return user
 
 

@@ -6,9 +6,10 @@ import datetime
 from typing import Any, cast
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from kakehashi.access import request_actor
+from kakehashi.audit import log as audit_log
 from kakehashi.core.pagination import page_by_id
 from kakehashi.core.schemas import Day, Limit
 
@@ -50,13 +51,20 @@ class PersonSummary(Schema):
 
 
 class PersonOut(PersonSummary):
-    passport_number: str
+    passport_number: str = Field(
+        description="Masked (all but the last three characters); the full number from "
+        "GET /persons/{id}/identifiers, for those who may see it."
+    )
     passport_expiry: datetime.date | None
     current_status_of_residence: str
     email: str
     phone: str
     created_by_organization_id: int
     test_results: list[TestResultOut]
+
+    @staticmethod
+    def resolve_passport_number(obj: Person) -> str:
+        return obj.passport_masked
 
     @staticmethod
     def resolve_test_results(obj: Person) -> list[TestResult]:
@@ -130,7 +138,22 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
 
 @router.get("/{person_id}", response=PersonOut)
 def get_person(request: HttpRequest, person_id: int) -> Person:
-    return person_get_for_user(request_actor(request), person_id)
+    person = person_get_for_user(request_actor(request), person_id)
+    audit_log.record_read(person, fields=services.PERSON_FIELDS)
+    return person
+
+
+class IdentifiersOut(Schema):
+    passport_number: str
+
+
+@router.get("/{person_id}/identifiers", response=IdentifiersOut)
+def get_identifiers(request: HttpRequest, person_id: int) -> dict[str, str]:
+    """The person's identifiers in full: for the person, the registering organization, their
+    employers and support organizations, and Japan's contact point; 404 for others. Each
+    call is written to the audit log."""
+    person = services.person_identifiers(actor=request_actor(request), person_id=person_id)
+    return {"passport_number": person.passport_number}
 
 
 @router.patch("/{person_id}", response=PersonOut)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.core import crypto
 from kakehashi.core.models import AppendOnlyModel
 
 
@@ -16,7 +19,11 @@ class Person(models.Model):
     native_name = models.CharField(_("name in native script"), max_length=200, blank=True)
     nationality = models.CharField(_("nationality"), max_length=2, help_text="ISO 3166-1 alpha-2")
     date_of_birth = models.DateField(_("date of birth"))
-    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
+    # Encrypted at rest; found by its keyed hash (core/crypto.py); shown masked unless the
+    # policy lets the reader see it (access.policy.sees_identifiers), and each full view
+    # is logged.
+    passport_number = crypto.EncryptedTextField(_("passport number"), max_length=20, blank=True)
+    passport_digest = models.CharField(max_length=64, blank=True, editable=False)
     passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
     # Where the person lives now: decides whether the overseas patterns or change of status apply.
     current_country = models.CharField(_("country of residence"), max_length=2)
@@ -30,6 +37,9 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the personal data was erased (privacy.services.erasure): the record stays for
+    # the statistics and can no longer be changed.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["family_name", "given_names", "id"]
@@ -40,14 +50,26 @@ class Person(models.Model):
         constraints = [
             # One person per passport: the same number of the same country is a duplicate.
             models.UniqueConstraint(
-                fields=["nationality", "passport_number"],
-                condition=~Q(passport_number=""),
+                fields=["nationality", "passport_digest"],
+                condition=~Q(passport_digest=""),
                 name="one_person_per_passport",
             )
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keeps the passport number's keyed hash with it (core/crypto.py)."""
+        self.passport_digest = crypto.digest("passport", self.passport_number or "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "passport_number" in update_fields:
+            kwargs["update_fields"] = [*update_fields, "passport_digest"]
+        super().save(*args, **kwargs)
+
+    @property
+    def passport_masked(self) -> str:
+        return crypto.mask(self.passport_number)
 
     @property
     def full_name(self) -> str:

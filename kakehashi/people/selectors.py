@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from kakehashi.access import Actor
 from kakehashi.access.policy import sees_all_presentations
 from kakehashi.access.visibility import person_visibility
+from kakehashi.core import crypto
 from kakehashi.core.errors import NotFound
 
 from .models import Person, Presentation
@@ -23,11 +24,14 @@ def persons_visible_to(actor: Actor) -> QuerySet[Person]:
 def person_list(actor: Actor, search: str | None = None) -> QuerySet[Person]:
     qs = persons_visible_to(actor).select_related("created_by_organization")
     for word in (search or "").split():
-        qs = qs.filter(
+        match = (
             Q(family_name__icontains=word)
             | Q(given_names__icontains=word)
             | Q(native_name__icontains=word)
         )
+        if any(c.isdigit() for c in word):  # a passport number: found by its keyed hash
+            match |= Q(passport_digest=crypto.digest("passport", word))
+        qs = qs.filter(match)
     return qs.order_by("family_name", "given_names", "id")
 
 

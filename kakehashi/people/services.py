@@ -17,11 +17,13 @@ from kakehashi.access.policy import (
     may_add_test_results,
     may_manage_person,
     person_registering_organization,
+    sees_identifiers,
     test_result_entering_organization,
     test_result_verifier,
 )
 from kakehashi.accounts.models import Organization, OrganizationKind
-from kakehashi.core import validation
+from kakehashi.audit import log as audit_log
+from kakehashi.core import crypto, validation
 from kakehashi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from kakehashi.procedures.registry import ssw_rules
 from kakehashi.reference.models import BusinessCategory
@@ -61,7 +63,10 @@ def _duplicate(actor: Actor, data: PersonData, exclude: int | None) -> Conflict 
         nationality=data.nationality,
     )
     if data.passport_number:
-        same |= Q(nationality=data.nationality, passport_number=data.passport_number)
+        same |= Q(
+            nationality=data.nationality,
+            passport_digest=crypto.digest("passport", data.passport_number),
+        )
     candidates = Person.objects.filter(same)
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude)
@@ -101,6 +106,14 @@ def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
+# Identifiers are kept only encrypted: the history says they changed, showing them masked.
+_MASKED_IN_HISTORY = frozenset({"passport_number"})
+
+
+def _history(name: str, value: Any) -> Any:
+    return crypto.mask(value) if name in _MASKED_IN_HISTORY and value else _json(value)
+
+
 def person_create(*, actor: Actor, data: PersonData) -> Person:
     """Register a candidate or worker for the actor's organization, unless already
     registered (same passport, or same name, date of birth and nationality)."""
@@ -118,7 +131,7 @@ def person_create(*, actor: Actor, data: PersonData) -> Person:
                 PersonEventKind.REGISTERED,
                 actor,
                 organization,
-                {name: [None, _json(value)] for name, value in values.items() if value},
+                {name: [None, _history(name, value)] for name, value in values.items() if value},
             )
     except IntegrityError as exc:  # the same passport registered at the same moment
         raise _duplicate(actor, cleaned, exclude=None) or Conflict(
@@ -139,13 +152,18 @@ def person_update(*, actor: Actor, person_id: int, changes: PersonChanges) -> Pe
     try:
         with transaction.atomic():
             person = Person.objects.select_for_update().get(pk=visible.pk)
+            if person.anonymised_at is not None:
+                raise Conflict(
+                    _("This record was anonymised: it can no longer be changed."),
+                    code="anonymised",
+                )
             current = {name: getattr(person, name) for name in PERSON_FIELDS}
             cleaned = clean_person(PersonData(**{**current, "mrz": "", **changes}))
             duplicate = _duplicate(actor, cleaned, exclude=person.pk)
             if duplicate is not None:
                 raise duplicate
             changed = {
-                name: [_json(current[name]), _json(getattr(cleaned, name))]
+                name: [_history(name, current[name]), _history(name, getattr(cleaned, name))]
                 for name in PERSON_FIELDS
                 if getattr(cleaned, name) != current[name]
             }
@@ -168,6 +186,27 @@ def person_update(*, actor: Actor, person_id: int, changes: PersonChanges) -> Pe
             ],
         ) from exc
     return person
+
+
+def person_identifiers(*, actor: Actor, person_id: int) -> Person:
+    """The person, to be shown with their identifiers in full: only to those the policy
+    lets see them (others: not found), and each time written to the audit log."""
+    person = person_get_for_user(actor, person_id)
+    if not sees_identifiers(actor, person):
+        raise NotFound("person")
+    audit_log.record_reveal(person, "passport_number")
+    return person
+
+
+def identifiers_rotate(batch: int = 1000) -> int:
+    """Every stored passport number, re-encrypted with the newest key and its digest
+    recomputed (a new IDENTIFIER_HASH_KEY takes effect too). Returns how many."""
+    count = 0
+    people = Person.objects.exclude(passport_number="").only("pk", "passport_number")
+    for person in people.iterator(chunk_size=batch):
+        person.save(update_fields=["passport_number"])  # decrypted on read, encrypted anew
+        count += 1
+    return count
 
 
 def _test_code_problems(kind: str, test_code: str, level: str) -> list[Problem]:

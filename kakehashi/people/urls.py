@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", views.person_new, name="new"),
     path("<int:person_id>/", views.person_detail, name="detail"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
+    path("<int:person_id>/reveal/<slug:field>/", views.person_reveal, name="reveal"),
     path("<int:person_id>/tests/", views.person_add_test, name="add_test"),
     path(
         "<int:person_id>/tests/<int:result_id>/confirm/",

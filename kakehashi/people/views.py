@@ -27,10 +27,13 @@ from kakehashi.access.policy import (
     may_add_test_results,
     may_manage_person,
     person_registering_organization,
+    sees_identifiers,
     test_result_verifier,
 )
 from kakehashi.accounts.models import OrganizationKind
 from kakehashi.accounts.selectors import organization_directory
+from kakehashi.audit import log as audit_log
+from kakehashi.core import crypto
 from kakehashi.core.errors import DomainError
 from kakehashi.core.pages import form_refusal, page_refusal
 from kakehashi.procedures.registry import ssw_rules
@@ -42,6 +45,7 @@ from .selectors import person_get_for_user, person_list, presentations_visible_t
 from .services import (
     PERSON_FIELDS,
     person_create,
+    person_identifiers,
     person_present,
     person_update,
     test_result_add,
@@ -128,6 +132,8 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         )
     if request.method != "POST":
         initial = {name: getattr(person, name) for name in PERSON_FIELDS}
+        if person.passport_number:  # the form shows it in full: a logged view
+            audit_log.record_reveal(person, "passport_number")
         return _person_form_page(request, PersonForm(initial=initial), None, person)
     form = PersonForm(request.POST)
     error: DomainError | None = None
@@ -211,9 +217,12 @@ def _detail_page(
     test_loose: list[Any] | None = None,
     present_loose: list[Any] | None = None,
     status: int = 200,
+    revealed: frozenset[str] = frozenset(),
 ) -> HttpResponse:
     actor = request_actor(request)
-    can_manage = may_manage_person(actor, person)
+    # An anonymised record stays for the statistics; nothing more is done with it.
+    can_manage = may_manage_person(actor, person) and person.anonymised_at is None
+    may_reveal = bool(person.passport_number) and sees_identifiers(actor, person)
     can_add_tests = may_add_test_results(actor, person)
     organizations = _receiving_organizations(actor, person) if can_manage else []
     if can_add_tests and test_form is None:
@@ -231,7 +240,15 @@ def _detail_page(
         for t in person.test_results.select_related("business_category", "entered_by_organization")
     ]
     facts = [
-        (field_label(Person, name), _fact(name, getattr(person, name))) for name in PERSON_FIELDS
+        {
+            "name": name,
+            "label": field_label(Person, name),
+            "value": _fact(name, getattr(person, name))
+            if name not in IDENTIFIERS or name in revealed
+            else crypto.mask(getattr(person, name)),
+            "reveal": name in IDENTIFIERS and name not in revealed and may_reveal,
+        }
+        for name in PERSON_FIELDS
     ]
     return render(
         request,
@@ -256,7 +273,25 @@ def _detail_page(
 
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    return _detail_page(request, _get_person(request_actor(request), person_id))
+    person = _get_person(request_actor(request), person_id)
+    audit_log.record_read(person, fields=PERSON_FIELDS)
+    return _detail_page(request, person)
+
+
+# Shown masked on the page, in full on request to those the policy lets see them (logged).
+IDENTIFIERS = frozenset({"passport_number"})
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, person_id: int, field: str) -> HttpResponse:
+    if field not in IDENTIFIERS:
+        raise Http404
+    try:
+        person = person_identifiers(actor=request_actor(request), person_id=person_id)
+    except DomainError as exc:
+        raise Http404 from exc
+    return _detail_page(request, person, revealed=frozenset({field}))
 
 
 @login_required

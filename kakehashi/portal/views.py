@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kakehashi.access import Actor, request_actor
+from kakehashi.audit import log as audit_log
 from kakehashi.cases.presenters import case_detail
 from kakehashi.cases.selectors import case_evaluation, cases_visible_to
 from kakehashi.core.errors import DomainError
@@ -46,6 +47,7 @@ def _worker(request: HttpRequest) -> tuple[Actor, Person]:
 @login_required
 def me_view(request: HttpRequest) -> HttpResponse:
     actor, person = _worker(request)
+    audit_log.record_read(person, detail="own page")
     cases = []
     for case in cases_visible_to(actor).select_related(
         "receiving_organization",

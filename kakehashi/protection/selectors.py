@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from kakehashi.access import Actor
 from kakehashi.access.policy import sees_item_attachments
 from kakehashi.access.visibility import fee_visibility, shared_item_visibility
 from kakehashi.accounts.models import Organization, OrganizationKind
+from kakehashi.audit import log as audit_log
 from kakehashi.core.errors import NotFound
 from kakehashi.people.models import TestResult, Verification
 
@@ -62,7 +64,8 @@ def _overdue(today: datetime.date | None = None) -> Q:
 
 
 def item_get(actor: Actor, item_id: int, *, via: str = "") -> SharedItem:
-    """The item, if the actor may see it; with `via` ("page" or "api") the read is logged."""
+    """The item, if the actor may see it; with `via` ("page", "api" or "file") the read is
+    logged, in the item's read log and in the audit log."""
     item = (
         items_visible_to(actor)
         .select_related("from_organization", "to_organization", "owner")
@@ -71,10 +74,16 @@ def item_get(actor: Actor, item_id: int, *, via: str = "") -> SharedItem:
     )
     if item is None:
         raise NotFound("item")
-    if via and actor.user is not None:
-        ItemRead.objects.create(
-            item=item, user=actor.user, organization=_reading_organization(actor, item), via=via
-        )
+    if via:
+        with transaction.atomic():
+            if actor.user is not None:
+                ItemRead.objects.create(
+                    item=item,
+                    user=actor.user,
+                    organization=_reading_organization(actor, item),
+                    via=via,
+                )
+            audit_log.record_read(item, detail=f"via {via}")
     return item
 
 
@@ -238,6 +247,7 @@ def attachment_get(actor: Actor, item_id: int, attachment_id: int) -> Attachment
     attachment = Attachment.objects.filter(pk=attachment_id, item=item).first()
     if attachment is None:
         raise NotFound("attachment")
+    audit_log.record_read(attachment, fields=("file",), detail="download")
     return attachment
 
 

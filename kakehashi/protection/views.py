@@ -29,6 +29,7 @@ from kakehashi.access.policy import (
     return_support_party,
 )
 from kakehashi.accounts.models import Organization, OrganizationKind
+from kakehashi.audit import log as audit_log
 from kakehashi.core.errors import DomainError, InvalidInput, Problem
 from kakehashi.core.files import file_download
 from kakehashi.core.forms import AccessibleForm
@@ -503,6 +504,8 @@ def _grievance_page(
     handler = grievance_handler(actor, grievance)
     if handler is None:
         raise Http404  # the worker's own view is /me/grievances/
+    if status == 200:  # the page itself, not a refused action shown again
+        audit_log.record_read(grievance)
     stages = grievances.NEXT[GrievanceStage(grievance.stage)]
     return render(
         request,

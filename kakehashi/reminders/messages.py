@@ -20,6 +20,14 @@ TEXTS: dict[str, Any] = {
     "passport_expiring": _("The passport of %(person)s expires on %(due)s."),
     "notification_due": _("The notification to immigration about %(person)s is due by %(due)s."),
     "notification_late": _("A notification to immigration was due on %(due)s and is late."),
+    "incident_preliminary_report": _(
+        "Send the preliminary report of the incident “%(title)s” to the Personal Information "
+        "Protection Commission by %(due)s."
+    ),
+    "incident_final_report": _(
+        "Send the final report of the incident “%(title)s” to the Personal Information "
+        "Protection Commission by %(due)s."
+    ),
 }
 
 

@@ -1,8 +1,9 @@
 """The daily reminders: interviews due within REMINDER_DAYS, certification expiries, overdue
-MOC items and grievances, periods of stay and passports ending, and notifications to
+MOC items and grievances, periods of stay and passports ending, notifications to
 immigration due or late (the job first opens the periodic notifications whose filing time
-has begun). Idempotent: each reminder has a key per organization, and only new ones are written
-and e-mailed."""
+has begun), and the reports of a personal-data incident due to the Commission.
+Idempotent: each reminder has a key per organization, and only new ones are written and
+e-mailed."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 from kakehashi.access.policy import member_addresses
 from kakehashi.accounts.models import Organization, OrganizationKind
 from kakehashi.core.once import create_once
+from kakehashi.privacy.selectors import reports_due
 from kakehashi.protection.models import DONE_STAGES, Grievance, GrievanceStage, SharedItem, Stage
 from kakehashi.registries.models import AgencyCertificationDecision, CertificationAction
 from kakehashi.support.models import (
@@ -250,6 +252,30 @@ def _notifications(today: datetime.date) -> list[Due]:
     return rows
 
 
+def _incident_reports(today: datetime.date) -> list[Due]:
+    """A leak's report to the Personal Information Protection Commission is required and
+    not yet sent (appi 第26条): the preliminary one at once, the final one within
+    REMINDER_DAYS of its deadline; to the organization that recorded the incident."""
+    rows = []
+    for row in reports_due(today):
+        incident, deadline = row["incident"], row["deadline"]
+        if deadline.due_on is None or deadline.due_on > today + datetime.timedelta(
+            days=REMINDER_DAYS
+        ):
+            continue
+        rows.append(
+            Due(
+                incident.organization_id,
+                f"incident_{deadline.key}_report",
+                f"incident:{incident.pk}:{deadline.key}:{deadline.due_on}",
+                deadline.due_on,
+                {"title": incident.title[:80]},
+                f"/privacy/incidents/{incident.pk}/",
+            )
+        )
+    return rows
+
+
 def a_year_on(today: datetime.date) -> datetime.date:
     """The demo's clock a year on: 15 April of next year, with the periodic notification's
     filing window open (`run_reminders --later`)."""
@@ -264,6 +290,7 @@ def reminders_due(today: datetime.date) -> list[Due]:
         + _stays(today)
         + _passports(today)
         + _notifications(today)
+        + _incident_reports(today)
     )
 
 
@@ -308,3 +335,24 @@ def reminders_for(organization_ids: list[int]) -> Any:
     return Reminder.objects.filter(
         organization_id__in=organization_ids, read_at__isnull=True
     ).filter(Q(due_on__gte=timezone.localdate() - datetime.timedelta(days=90)))
+
+
+def reminders_erase_person(event: Any) -> int:
+    """The reminders about an anonymised person (their interviews, stay, passport,
+    notifications) name them no more."""
+    person = event.person
+    keys = Q(key__startswith=f"passport:{person.pk}:")
+    interviews = Interview.objects.filter(plan__case__person=person).values_list("pk", flat=True)
+    keys |= Q(key__in=[f"interview:{pk}" for pk in interviews])
+    stays = StayPeriod.objects.filter(case__person=person).values_list("pk", flat=True)
+    keys |= Q(key__in=[f"stay:{pk}" for pk in stays])
+    notifications = ImmigrationNotification.objects.filter(case__person=person).values_list(
+        "pk", flat=True
+    )
+    keys |= Q(key__in=[f"notification:{pk}" for pk in notifications])
+    keys |= Q(key__in=[f"notification-late:{pk}" for pk in notifications])
+    rows = [r for r in Reminder.objects.filter(keys) if "person" in (r.params or {})]
+    for reminder in rows:
+        reminder.params = {**reminder.params, "person": person.full_name.strip()}
+        reminder.save(update_fields=["params"])
+    return len(rows)

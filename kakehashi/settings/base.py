@@ -9,9 +9,15 @@ Environment variables (all optional locally, see docs/architecture.md):
   TIME_ZONE      default Asia/Tokyo
   PRIVATE_FILES_DIR  where attachments are stored, never served directly
                  (default: var/private)
+  AUDIT_SIGNING_KEY  the audit log's Ed25519 key (required in production)
+  AUDIT_HEAD_DIR     where the signed heads of the audit log go (default: var/audit-heads)
+  FIELD_ENCRYPTION_KEYS, IDENTIFIER_HASH_KEY  keys of the encrypted identifiers
+                 (production requires them; docs/security.md)
 """
 
+import base64
 import datetime
+import hashlib
 from pathlib import Path
 
 import environ
@@ -41,9 +47,15 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "ninja",  # its Swagger UI from our own static files (no CDN, no inline script)
     "kakehashi.core",
+    # The audit log; its `flush` command replaces Django's (it lifts the log's
+    # append-only triggers while it empties the database).
+    "kakehashi.audit",
     "kakehashi.accounts",
     "kakehashi.reference",
     "kakehashi.people",
@@ -58,6 +70,7 @@ INSTALLED_APPS = [
     "kakehashi.home",
     "kakehashi.portal",
     "kakehashi.hub",
+    "kakehashi.privacy",
     "kakehashi.reminders",
 ]
 
@@ -73,6 +86,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who acts, from where, for the audit log's rows (user, address, method and path).
+    "kakehashi.audit.middleware.AuditContextMiddleware",
+    # The second factor: django-otp reads the verified device from the session; ours sends
+    # a user who must enter a code (or set one up) to that page first.
+    "django_otp.middleware.OTPMiddleware",
+    "kakehashi.access.mfa.MfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kakehashi.core.boundary.InputBoundaryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -180,7 +199,38 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+
+# Passport and residence-card numbers are encrypted at rest (core/crypto.py): Fernet keys,
+# newest first, comma-separated (`python -c "from cryptography.fernet import Fernet;
+# print(Fernet.generate_key().decode())"`); a keyed hash (HMAC-SHA256 with
+# IDENTIFIER_HASH_KEY) finds them. Locally and in the tests both are derived from SECRET_KEY;
+# production refuses to start without its own (settings/production.py).
+def _derived(purpose: str) -> str:
+    raw = hashlib.sha256(f"{purpose}:{SECRET_KEY}".encode()).digest()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+FIELD_ENCRYPTION_KEYS: list[str] = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or [
+    _derived("field-encryption")
+]
+IDENTIFIER_HASH_KEY: str = env.str("IDENTIFIER_HASH_KEY", default="") or _derived("identifier-hash")
+
 LOGIN_URL = "/accounts/login/"
+# A second factor (TOTP app, recovery codes) is required of these organizations' staff
+# (issue 12: the contact points, the Center, immigration, the city) and of /admin/ users;
+# optional for everyone else. access.policy.must_use_mfa reads them.
+MFA_REQUIRED_KINDS: list[str] = env.list(
+    "MFA_REQUIRED_KINDS",
+    default=[
+        "jp_contact_point",
+        "sending_contact_point",
+        "immigration_bureau",
+        "municipality",
+    ],
+)
+MFA_REQUIRED_FOR_STAFF = True
+OTP_TOTP_ISSUER = "Kakehashi"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
@@ -222,7 +272,24 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kakehashi@localhost"
 DAILY_TASKS = [
     "kakehashi.registries.tasks.record_certification_expiries",
     "kakehashi.reminders.tasks.send_reminders",
+    "kakehashi.audit.tasks.export_audit_head",
+    "kakehashi.privacy.tasks.anonymise_expired_persons",
 ]
+# Personal data is anonymised this many years after the person's last case ended (or,
+# without a case, after their record was last used), and never while a case is open or the
+# employer must keep the records (appi 第22条; docs/privacy.md). The daily task above does it.
+PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=5)
+
+# The audit log (docs/security.md, "Audit log"): its head is signed once a day into a new
+# file in AUDIT_HEAD_DIR (copy them off the machine). AUDIT_SIGNING_KEY is the Ed25519
+# private key, base64 of its 32 raw bytes; unset (the demo, the tests), a key is derived
+# from SECRET_KEY with HKDF, which is not good enough for production: production refuses
+# to start without its own (settings/production.py). After changing the key, put the old
+# public key (manage.py audit_public_key) in AUDIT_PREVIOUS_PUBLIC_KEYS (comma-separated)
+# so that the heads it signed still verify.
+AUDIT_HEAD_DIR = Path(env.str("AUDIT_HEAD_DIR", default=str(VAR_DIR / "audit-heads")))
+AUDIT_SIGNING_KEY = env.str("AUDIT_SIGNING_KEY", default="")
+AUDIT_PREVIOUS_PUBLIC_KEYS: list[str] = env.list("AUDIT_PREVIOUS_PUBLIC_KEYS", default=[])
 
 # Procedure definitions (one YAML file per partner country and version).
 PROCEDURE_DEFINITIONS_DIR = BASE_DIR / "kakehashi" / "procedures" / "definitions"
@@ -262,4 +329,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports each step of every PDF at INFO: only its warnings are of use.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

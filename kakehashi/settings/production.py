@@ -1,5 +1,8 @@
 """Production: refuses to start with DEBUG on or with the local secret key."""
 
+import base64
+import binascii
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -15,6 +18,24 @@ if SECRET_KEY == LOCAL_SECRET_KEY or len(SECRET_KEY) < 50:
 if not env.str("DATABASE_URL", default="").startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured(
         "DATABASE_URL must point at PostgreSQL in production (postgres://…)."
+    )
+
+for _name in ("FIELD_ENCRYPTION_KEYS", "IDENTIFIER_HASH_KEY"):
+    if not env.str(_name, default=""):
+        raise ImproperlyConfigured(
+            f"{_name} must be set in production: the keys of the encrypted passport and "
+            "residence-card numbers (docs/security.md, Identifiers)."
+        )
+
+# The key that signs the audit log's heads: its own, never derived from SECRET_KEY.
+try:
+    _audit_key = base64.b64decode(env.str("AUDIT_SIGNING_KEY", default=""), validate=True)
+except binascii.Error:
+    _audit_key = b""
+if len(_audit_key) != 32:
+    raise ImproperlyConfigured(
+        "AUDIT_SIGNING_KEY must be set in production: base64 of 32 random bytes, the Ed25519 "
+        "key that signs the audit log's heads (docs/security.md, Audit log)."
     )
 
 SESSION_COOKIE_SECURE = True

@@ -31,3 +31,13 @@ STORAGES = {
 # The suite makes many requests from one address: the rate limits are off, except in the
 # tests that turn them on (core/tests/test_throttling.py).
 THROTTLE_RATES = {"anon": None, "user": None, "feed": None}
+
+# The suite signs many users in without a phone: the second factor is required only in
+# the tests that turn it on (accounts/tests/test_mfa.py and its browser test).
+MFA_REQUIRED_KINDS = []
+MFA_REQUIRED_FOR_STAFF = False
+
+# Signed heads of the audit log that a test exports (the daily tasks run by the worker
+# test) go to a folder of this process, removed at the end (conftest.py); tests that
+# verify the log point AUDIT_HEAD_DIR at their own folder.
+AUDIT_HEAD_DIR = VAR_DIR / f"test-audit-heads-{os.getpid()}"

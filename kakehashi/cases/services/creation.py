@@ -25,7 +25,7 @@ from kakehashi.procedures.facts import CaseFacts, Completion
 from kakehashi.procedures.schema import Definition, SswRules
 from kakehashi.reference.models import BusinessCategory, Field
 
-from .. import messages
+from .. import identifiers, messages
 from ..facts import agency_facts, field_facts, person_facts, workplace_facts
 from ..models import Case, CaseStatus, CaseStep, EventKind
 from .common import raise_flags, record_event, snapshot, sync_derived
@@ -284,12 +284,13 @@ def _record_carried(
             found = check.refusals or check.input_errors
             raise RuleRefused(messages.problems(found))
         assert check.happened_on is not None
+        assert check.step is not None
         row = CaseStep.objects.create(
             case=case,
             step_key=step.step_key,
             round=check.round,
             happened_on=check.happened_on,
-            evidence=dict(check.evidence),
+            evidence=identifiers.sealed(check.step, check.evidence),
             completed_by=step.completed_by,
             organization=step.organization,
         )
@@ -301,7 +302,11 @@ def _record_carried(
             Actor(user=step.completed_by),
             step.organization,
             before,
-            {"round": check.round, "evidence": dict(check.evidence), "carried": True},
+            {
+                "round": check.round,
+                "evidence": identifiers.masked(check.step, check.evidence),
+                "carried": True,
+            },
             step.step_key,
         )
     return facts

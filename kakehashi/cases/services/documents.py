@@ -24,6 +24,7 @@ from kakehashi.access.policy import (
     sees_identity_documents,
 )
 from kakehashi.accounts.models import Organization
+from kakehashi.audit import log as audit_log
 from kakehashi.core import validation
 from kakehashi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from kakehashi.core.files import checked_upload
@@ -252,9 +253,11 @@ def document_download(actor: Actor, case_id: int, document_id: int) -> CaseDocum
     organization = next(
         (o for o in actor.organizations if o.pk in parties), next(iter(actor.organizations), None)
     )
-    DocumentDownload.objects.create(
-        document=document, user=actor.required_user, organization=organization
-    )
+    with transaction.atomic():
+        DocumentDownload.objects.create(
+            document=document, user=actor.required_user, organization=organization
+        )
+        audit_log.record_read(document, fields=("file",), detail="download")
     return document
 
 

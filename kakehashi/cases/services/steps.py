@@ -21,7 +21,7 @@ from kakehashi.protection.services.reports import misconduct_draft_from_contract
 from kakehashi.protection.services.returns import return_case_open_for_refusal
 from kakehashi.support.services import support_plan_open
 
-from .. import messages
+from .. import identifiers, messages
 from ..facts import case_facts
 from ..models import Case, CaseStatus, CaseStep, EventKind
 from ..selectors import case_get_for_user
@@ -131,7 +131,7 @@ def case_complete_step(
                     step_key=step_key,
                     round=check.round,
                     happened_on=check.happened_on,
-                    evidence=dict(check.evidence),
+                    evidence=identifiers.sealed(check.step, check.evidence),
                     completed_by=actor.required_user,
                     organization=organization,
                 )
@@ -155,7 +155,11 @@ def case_complete_step(
             actor,
             organization,
             before,
-            {**snapshot(case), "round": check.round, "evidence": dict(check.evidence)},
+            {
+                **snapshot(case),
+                "round": check.round,
+                "evidence": identifiers.masked(check.step, check.evidence),
+            },
             step_key,
         )
         flags = raise_flags(case, check.flags, actor, organization, step_key)

@@ -17,6 +17,7 @@ from kakehashi.cases import services
 from kakehashi.cases.models import Case, CaseDocument, CaseStatus, CaseStep, DocumentDownload
 from kakehashi.cases.services.documents import document_review, document_upload
 from kakehashi.cases.tests.helpers import evidence_for
+from kakehashi.core import crypto
 from kakehashi.core.errors import InvalidInput, NotAllowed, NotFound
 from kakehashi.testing.clients import client_for
 from kakehashi.testing.documents import PDF, required_uploads
@@ -269,7 +270,15 @@ def test_the_residence_card_number_has_its_published_format(world):
         evidence={**landing, "residence_card_number": "ab 12345678 cd"},
         documents=required_uploads(case, "landing"),
     )
-    assert result.step.evidence["residence_card_number"] == "AB12345678CD"
+    # Kept normalised and encrypted (core/crypto.py), masked in the history and on the page.
+    stored = result.step.evidence["residence_card_number"]
+    assert "AB12345678CD" not in stored
+    assert crypto.unseal(stored) == "AB12345678CD"
+    event = case.events.filter(step_key="landing").latest("id")
+    assert event.after["evidence"]["residence_card_number"] == "•••••••••8CD"
+    page = client_for(world.hana).get(f"/cases/{case.pk}/").content.decode()
+    assert "AB12345678CD" not in page
+    assert crypto.mask("AB12345678CD") in page
 
 
 def test_the_case_page_shows_the_checklist_with_what_is_missing_and_on_file(world):

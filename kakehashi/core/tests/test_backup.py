@@ -1,6 +1,7 @@
 """The backup → restore drill, on SQLite and on PostgreSQL: a backup taken while data
 exists, changes made after it, a restore: every table has its rows of the backup again and
-the private files come back byte for byte; a tampered backup is refused."""
+the private files come back byte for byte, and the audit log's chain verifies; a tampered
+backup is refused."""
 
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ def private_files() -> Any:
     return location
 
 
-def test_the_backup_restore_drill(world, private_files, tmp_path):
+def test_the_backup_restore_drill(world, private_files, tmp_path, settings):
+    settings.AUDIT_HEAD_DIR = tmp_path / "audit-heads"  # the heads of this test only
     landed_case(world, family_name="BACKUPOVA")
+    call_command("audit_export_head", stdout=StringIO())  # a signed head, before the backup
     before = row_counts()
     assert before["cases_casedocument"] >= 3  # the COE, the visa, the residence card
     out = StringIO()
@@ -47,6 +50,10 @@ def test_the_backup_restore_drill(world, private_files, tmp_path):
         call_command("restore", source=tmp_path / "backup")  # asks for --yes
     call_command("restore", source=tmp_path / "backup", yes=True, stdout=out)
     assert "every table's row count matches" in out.getvalue()
+    # The chain as it was at the backup, intact (restore runs audit_verify).
+    assert f"{before['audit_auditentry']} rows, chain intact, head" in out.getvalue()
+    assert before["audit_auditentry"] > 0
+    assert "1 signed heads match the chain" in out.getvalue()
     assert row_counts() == before
     assert not Person.objects.filter(family_name="AFTEROV").exists()
     restored = CaseDocument.objects.get(pk=document.pk)

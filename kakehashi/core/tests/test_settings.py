@@ -14,6 +14,14 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parents[3]
 GOOD_KEY = "k" * 20 + "-production-secret-" + "x" * 20  # 59 characters
 DB_URL = "postgres://kakehashi:secret@127.0.0.1:5432/kakehashi"
+# The keys of the encrypted identifiers, which production requires (given to every run
+# below unless a test overrides them).
+KEYS = {
+    "FIELD_ENCRYPTION_KEYS": "q9k3wJ8vV3yZ0L6q2cN0m1s7Xh4bT5rP8eK2aY6uW1o=",
+    "IDENTIFIER_HASH_KEY": "a-private-hash-key-of-the-deployment-0123456789",
+}
+# The audit log's signing key, which production requires (given to every run below).
+AUDIT_KEY = {"AUDIT_SIGNING_KEY": "Jx7LwX1n0m3bB0o2Qq5Vv8Yy1Zz4Aa7Dd0Gg3Jj6Mm8="}
 PROBE = (
     "import django; django.setup(); from django.conf import settings; "
     "print(settings.DEBUG, len(settings.SECRET_KEY), settings.DATABASES['default']['ENGINE'], "
@@ -28,6 +36,8 @@ def run_production(argv: list[str], **env: str) -> subprocess.CompletedProcess[s
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/tmp"),
         "DJANGO_SETTINGS_MODULE": "kakehashi.settings.production",
+        **KEYS,
+        **AUDIT_KEY,
         **env,
     }
     return subprocess.run(
@@ -130,8 +140,21 @@ def test_production_keeps_private_files_in_an_s3_compatible_store_when_a_bucket_
     ]
 
 
+@pytest.mark.parametrize("name", sorted(KEYS))
+def test_production_refuses_to_start_without_the_identifier_keys(name):
+    result = start(SECRET_KEY=GOOD_KEY, DATABASE_URL=DB_URL, **{name: ""})
+    assert_refused(result, f"{name} must be set in production")
+
+
+@pytest.mark.parametrize("key", ["", "bm90IDMyIGJ5dGVz", "not base64!"])
+def test_production_refuses_to_start_without_an_audit_signing_key_of_32_bytes(key):
+    result = start(SECRET_KEY=GOOD_KEY, DATABASE_URL=DB_URL, AUDIT_SIGNING_KEY=key)
+    assert_refused(result, "AUDIT_SIGNING_KEY must be set in production")
+
+
 def test_check_deploy_gives_no_warning_with_the_documented_production_environment():
-    """docs/deployment.md's environment: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS."""
+    """docs/deployment.md's environment: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS and the
+    identifier keys."""
     result = run_production(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         SECRET_KEY=GOOD_KEY,

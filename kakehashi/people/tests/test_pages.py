@@ -354,7 +354,8 @@ def test_detail_shows_facts_tests_and_forms_to_the_registering_clerk(world, pers
     assert response.status_code == 200
     page = html(response)
     assert '<dl class="facts">' in page
-    assert "AC1234567" in page
+    assert "AC1234567" not in page  # masked until asked for (test_identifiers.py)
+    assert "••••••567" in page
     assert "Shinano Care Home" in page
     assert "JLPT" in page  # test results
     assert "Care Japanese Evaluation Test" in page

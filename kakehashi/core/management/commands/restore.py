@@ -1,6 +1,8 @@
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kakehashi.core.backup import BackupError, restore
@@ -10,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "Restore the backup in --from over the current database and private files (stop the "
         "web server and the task worker first), then compare every table's row count with "
-        "the backup's manifest."
+        "the backup's manifest, and check the audit log's chain (audit_verify)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,3 +32,10 @@ class Command(BaseCommand):
             ]
             raise CommandError("Row counts differ after the restore:\n" + "\n".join(lines))
         self.stdout.write(f"Restored from {options['source']}: every table's row count matches.")
+        # Called by name: core does not import the audit app.
+        report = StringIO()
+        try:
+            call_command("audit_verify", stdout=report)
+        except CommandError as exc:
+            raise CommandError(f"Restored, but the audit log does not verify. {exc}") from exc
+        self.stdout.write(f"Audit log: {report.getvalue().strip()}")

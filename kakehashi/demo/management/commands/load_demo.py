@@ -1,9 +1,10 @@
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from kakehashi.demo.scenario import DEMO_PASSWORD, load_demo
+from kakehashi.demo.scenario import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
 
 class Command(BaseCommand):
@@ -23,6 +24,13 @@ class Command(BaseCommand):
                 f"  {user.username.ljust(w)}  {user.role_label} — {user.organization}"
             )
         self.stdout.write("")
+        if settings.MFA_REQUIRED_KINDS:
+            self.stdout.write(
+                "Staff of the contact points, immigration and the city also enter a code from"
+            )
+            self.stdout.write(f"an authenticator app with the key {DEMO_TOTP_SECRET}, or the one")
+            self.stdout.write("printed by:   .venv/bin/python manage.py demo_code")
+            self.stdout.write("")
         self.stdout.write(f"API (OpenAPI docs): {base}/api/v1/docs")
         self.stdout.write("Get a token:  .venv/bin/python manage.py issue_api_token hana")
         self.stdout.write(

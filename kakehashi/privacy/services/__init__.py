@@ -1,0 +1,1 @@
+"""Writes of the personal-data records: corrections, erasure, incidents."""
