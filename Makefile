@@ -29,8 +29,8 @@ TEST_SETTINGS := kakehashi.settings.test
 DEMO_MANAGE := PORT=$(PORT) DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py
 # Checks and the SQLite suite: test settings, never a DATABASE_URL from the environment.
 TEST_ENV := env -u DATABASE_URL DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS)
-# Browser tests have their own stage (test-browser). The whole suite runs on PostgreSQL, in
-# parallel (PYTEST_WORKERS processes); on SQLite only the tests marked `sqlite`, which cover
+# Browser tests have their own stage (test-browser). The whole suite runs on PostgreSQL, and
+# on SQLite only the tests marked `sqlite` (each in PYTEST_WORKERS processes), which cover
 # what differs there: locking and concurrency, the demo, one flow per pattern, bad input.
 PYTEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest $(PYTEST_ARGS)
@@ -119,8 +119,9 @@ messages: venv
 	$(TEST_ENV) $(PY) manage.py makemessages -l ja -l ru -l ky --ignore=.venv --ignore=var --no-obsolete
 
 test-sqlite: venv
-	@echo "pytest on SQLite: the tests marked sqlite"
-	@set -x; $(TEST_ENV) $(PYTEST) -m "sqlite and not browser" || { $(NO_TESTS_OK); }
+	@echo "pytest on SQLite: the tests marked sqlite, $(PYTEST_WORKERS) processes"
+	@set -x; $(TEST_ENV) $(PYTEST) -m "sqlite and not browser" -n $(PYTEST_WORKERS) \
+		|| { $(NO_TESTS_OK); }
 
 test-postgres: venv
 	@echo "pytest on PostgreSQL: the whole suite, $(PYTEST_WORKERS) processes"

@@ -118,3 +118,25 @@ def screenshot(page: Any) -> Any:
         return path
 
     return take
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The demo, loaded once for a module's tests: what `load_demo` printed. It stays in an
+    open transaction that is rolled back after the module; each test runs inside it in a
+    savepoint of its own (the `db` fixture), so a test's changes do not reach the next."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            out = StringIO()
+            call_command("load_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

@@ -5,6 +5,7 @@ bodies that are not UTF-8, and absurd dates."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -26,8 +27,14 @@ BAD_TEXTS = {
 }
 
 
+@functools.cache
+def _schema() -> dict[str, Any]:
+    """The OpenAPI schema, made once: making it takes a noticeable moment."""
+    return dict(api.get_openapi_schema())
+
+
 def _operations() -> list[tuple[str, str, dict[str, Any]]]:
-    schema = api.get_openapi_schema()
+    schema = _schema()
     return [
         (method, path, operation)
         for path, operations in schema["paths"].items()
@@ -55,7 +62,7 @@ def _string_query_params(operation: dict[str, Any]) -> list[str]:
 
 
 def _body_string_fields(operation: dict[str, Any]) -> list[str]:
-    schema = api.get_openapi_schema()
+    schema = _schema()
     body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
     ref = body.get("schema", {}).get("$ref", "")
     if not ref:

@@ -21,10 +21,9 @@ pytestmark = pytest.mark.sqlite
 
 
 @pytest.fixture
-def demo(db):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+def demo(demo_loaded, db):
+    """The demo (loaded once for this module, kakehashi/conftest.py) and what it printed."""
+    return demo_loaded
 
 
 def test_the_demo_prints_every_account_and_how_to_get_a_token(demo):

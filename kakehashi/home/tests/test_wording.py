@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import html
 import re
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from kakehashi.accounts.models import Organization, OrganizationKind
@@ -58,8 +56,8 @@ def problems_in(text: str) -> list[str]:
 
 
 @pytest.fixture
-def demo(db: None) -> None:
-    call_command("load_demo", stdout=StringIO())
+def demo(demo_loaded: str, db: None) -> None:
+    """The demo (loaded once for this module, kakehashi/conftest.py)."""
 
 
 def urls_for(username: str) -> list[str]:
