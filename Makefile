@@ -39,10 +39,11 @@ NO_TESTS_OK := rc=$$?; set +x; if [ $$rc -eq 5 ]; then echo "pytest collected no
 
 .PHONY: help venv demo demo-reset lint typecheck architecture check-migrations validate-procedures \
 	compile-messages messages \
-	test test-sqlite test-postgres test-browser clean distclean
+	test test-sqlite test-postgres test-browser serve clean distclean
 
 help:
 	@echo "make demo                 set up, migrate, load the demo data, serve on 127.0.0.1:\$$PORT (default 8000)"
+	@echo "make serve                the production server (gunicorn, production settings from the environment)"
 	@echo "make demo-reset           delete var/kakehashi.sqlite3, migrate and load the demo data again"
 	@echo "make test                 all stages below, in order, stopping at the first failure"
 	@echo "make lint                 ruff check + ruff format --check"
@@ -87,6 +88,19 @@ demo-reset: venv compile-messages
 	rm -f var/kakehashi.sqlite3 var/kakehashi.sqlite3-wal var/kakehashi.sqlite3-shm
 	$(DEMO_MANAGE) migrate --noinput
 	$(DEMO_MANAGE) load_demo
+
+# --- production server ------------------------------------------------------------
+# Production settings from the environment (docs/deployment.md): they refuse to start
+# without SECRET_KEY, a PostgreSQL DATABASE_URL and the keys. Checks, migrates, collects
+# the static files, then serves with gunicorn (scripts/gunicorn.conf.py: BIND,
+# WEB_CONCURRENCY). The task worker runs beside it: manage.py db_worker.
+PROD := DJANGO_SETTINGS_MODULE=kakehashi.settings.production
+
+serve: venv compile-messages
+	$(PROD) $(PY) manage.py check --deploy --fail-level WARNING
+	$(PROD) $(PY) manage.py migrate --noinput
+	$(PROD) $(PY) manage.py collectstatic --noinput -v0
+	$(PROD) $(VENV)/bin/gunicorn -c scripts/gunicorn.conf.py kakehashi.wsgi:application
 
 # --- checks and tests --------------------------------------------------------
 

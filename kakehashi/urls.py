@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
 from kakehashi.api import api
+from kakehashi.core import health
 from kakehashi.home import views as home_views
 from kakehashi.hub import views as hub_views
 from kakehashi.portal import views as portal_views
@@ -14,6 +15,8 @@ from kakehashi.reference import views as reference_views
 admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
     path("", home_views.home, name="home"),
     path(
         "accounts/login/",
