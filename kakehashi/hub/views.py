@@ -10,7 +10,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import ChoiceField
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -509,7 +509,7 @@ def public_statistics_view(request: HttpRequest) -> HttpResponse:
     return _statistics_page(request, public=True)
 
 
-def statistics_csv_view(request: HttpRequest, key: str) -> HttpResponse:
+def statistics_csv_view(request: HttpRequest, key: str) -> HttpResponseBase:
     """One table as CSV: the public (suppressed) figures without an account; the city's own
     figures for its staff."""
     actor = request_actor(request)

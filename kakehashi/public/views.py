@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -293,14 +293,17 @@ def field_suspension_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def feed(request: HttpRequest, register: str, fmt: str) -> HttpResponse:
+def feed(request: HttpRequest, register: str, fmt: str) -> HttpResponseBase:
     """/public/<register>.json and .csv: every row on the date (no paging)."""
     spec = REGISTERS[register]
     try:
         as_of = params.as_of(request.GET)
-        rows = [spec.row(request, item) for item in spec.items(request, as_of)]
+        items = spec.items(request, as_of)
     except BadParameter as error:
         return feed_error(error.problems, _("A query parameter is not valid."))
+    # Read in chunks and sent as read (core/feeds.py): memory stays flat however long.
+    source = items.iterator(chunk_size=1000) if isinstance(items, QuerySet) else items
+    rows = (spec.row(request, item) for item in source)
     if fmt == "json":
         return json_feed(rows, spec.columns, as_of=as_of.on.isoformat())
     return csv_feed(f"kakehashi-{spec.name}-{as_of.on.isoformat()}.csv", spec.columns, rows)
