@@ -12,6 +12,7 @@ from django.utils import timezone
 from kakehashi.access import Actor
 from kakehashi.access.visibility import awaiting_visibility, case_visibility
 from kakehashi.core.errors import NotFound
+from kakehashi.people.selectors import persons_named
 from kakehashi.procedures import registry
 from kakehashi.procedures.engine import Evaluation, evaluate
 
@@ -68,10 +69,7 @@ def case_list(actor: Actor, filters: CaseFilters | None = None) -> QuerySet[Case
     if filters.search:
         for word in filters.search.split():
             qs = qs.filter(
-                Q(person__family_name__icontains=word)
-                | Q(person__given_names__icontains=word)
-                | Q(person__native_name__icontains=word)
-                | Q(reference__icontains=word)
+                Q(person__in=persons_named(word).values("pk")) | Q(reference__icontains=word)
             )
     return qs.order_by("-id")
 

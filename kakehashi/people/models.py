@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kakehashi.core import crypto
 from kakehashi.core.models import AppendOnlyModel
+from kakehashi.core.search import search_key
 
 
 class Person(models.Model):
@@ -40,6 +41,9 @@ class Person(models.Model):
     # Set when the personal data was erased (privacy.services.erasure): the record stays for
     # the statistics and can no longer be changed.
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The names as search finds them, in Latin letters (core/search.py); indexed by
+    # trigrams: pg_trgm on PostgreSQL, an FTS5 trigram table on SQLite (migration 0008).
+    search_key = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["family_name", "given_names", "id"]
@@ -60,11 +64,13 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Keeps the passport number's keyed hash with it (core/crypto.py)."""
+        """Keeps the passport number's keyed hash (core/crypto.py) and the names' search key
+        (core/search.py) with them."""
         self.passport_digest = crypto.digest("passport", self.passport_number or "")
+        self.search_key = search_key(self.family_name, self.given_names, self.native_name)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "passport_number" in update_fields:
-            kwargs["update_fields"] = [*update_fields, "passport_digest"]
+        if update_fields is not None:
+            kwargs["update_fields"] = [*update_fields, "passport_digest", "search_key"]
         super().save(*args, **kwargs)
 
     @property

@@ -3,13 +3,16 @@ kakehashi.access.visibility.person_visibility, and nowhere else."""
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from kakehashi.access import Actor
 from kakehashi.access.policy import sees_all_presentations
 from kakehashi.access.visibility import person_visibility
 from kakehashi.core import crypto
 from kakehashi.core.errors import NotFound
+from kakehashi.core.search import search_key
 
 from .models import Person, Presentation
 
@@ -21,14 +24,26 @@ def persons_visible_to(actor: Actor) -> QuerySet[Person]:
     )
 
 
+def persons_named(word: str) -> QuerySet[Person]:
+    """Persons whose names contain `word`, in any script and case (core/search.py), through
+    the trigram index: pg_trgm on PostgreSQL, the FTS5 trigram table on SQLite (three
+    characters or more; a shorter word is looked for without it)."""
+    key = search_key(word)
+    if not key:
+        return Person.objects.none()
+    if connection.vendor == "sqlite" and len(key) >= 3:
+        # A key holds only a-z, 0-9 and spaces: nothing to escape in the pattern.
+        ids = RawSQL(
+            "SELECT rowid FROM people_person_search WHERE search_key LIKE %s", [f"%{key}%"]
+        )
+        return Person.objects.filter(pk__in=ids)
+    return Person.objects.filter(search_key__contains=key)
+
+
 def person_list(actor: Actor, search: str | None = None) -> QuerySet[Person]:
     qs = persons_visible_to(actor).select_related("created_by_organization")
     for word in (search or "").split():
-        match = (
-            Q(family_name__icontains=word)
-            | Q(given_names__icontains=word)
-            | Q(native_name__icontains=word)
-        )
+        match = Q(pk__in=persons_named(word).values("pk"))
         if any(c.isdigit() for c in word):  # a passport number: found by its keyed hash
             match |= Q(passport_digest=crypto.digest("passport", word))
         qs = qs.filter(match)
