@@ -70,7 +70,14 @@ class Person(models.Model):
         self.search_key = search_key(self.family_name, self.given_names, self.native_name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = [*update_fields, "passport_digest", "search_key"]
+            derived = {
+                "passport_digest": {"passport_number"},
+                "search_key": {"family_name", "given_names", "native_name"},
+            }
+            kwargs["update_fields"] = [
+                *update_fields,
+                *(name for name, sources in derived.items() if sources & set(update_fields)),
+            ]
         super().save(*args, **kwargs)
 
     @property
