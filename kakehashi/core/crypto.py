@@ -14,7 +14,6 @@ hash, and masked when shown.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
@@ -27,13 +26,6 @@ from django.db import models
 
 MASK = "•"
 _SPACES = re.compile(r"[\s-]")
-
-
-def derived_key(secret: str, purpose: str) -> str:
-    """A Fernet key derived from another secret (local use and tests only; production sets
-    its own keys, and settings/production.py refuses to start without them)."""
-    raw = hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
-    return base64.urlsafe_b64encode(raw).decode()
 
 
 @lru_cache(maxsize=4)

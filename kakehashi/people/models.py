@@ -13,6 +13,12 @@ from kakehashi.core import crypto
 from kakehashi.core.models import AppendOnlyModel
 from kakehashi.core.search import search_key
 
+# The person's identifiers: encrypted at rest, masked wherever shown, in full only to whom
+# access.policy.sees_identifiers allows (docs/security.md, "Identifiers").
+IDENTIFIER_FIELDS = frozenset({"passport_number"})
+# What the search key is made of (core/search.py).
+NAME_FIELDS = frozenset({"family_name", "given_names", "native_name"})
+
 
 class Person(models.Model):
     family_name = models.CharField(_("family name (as in passport)"), max_length=100)
@@ -66,18 +72,18 @@ class Person(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Keeps the passport number's keyed hash (core/crypto.py) and the names' search key
         (core/search.py) with them."""
-        self.passport_digest = crypto.digest("passport", self.passport_number or "")
-        self.search_key = search_key(self.family_name, self.given_names, self.native_name)
         update_fields = kwargs.get("update_fields")
+        saving = None if update_fields is None else set(update_fields)
+        derived = []
+        # Only what a partial save touches is derived again (a deferred name is not loaded).
+        if saving is None or "passport_number" in saving:
+            self.passport_digest = crypto.digest("passport", self.passport_number or "")
+            derived.append("passport_digest")
+        if saving is None or saving & NAME_FIELDS:
+            self.search_key = search_key(self.family_name, self.given_names, self.native_name)
+            derived.append("search_key")
         if update_fields is not None:
-            derived = {
-                "passport_digest": {"passport_number"},
-                "search_key": {"family_name", "given_names", "native_name"},
-            }
-            kwargs["update_fields"] = [
-                *update_fields,
-                *(name for name, sources in derived.items() if sources & set(update_fields)),
-            ]
+            kwargs["update_fields"] = [*update_fields, *derived]
         super().save(*args, **kwargs)
 
     @property

@@ -31,6 +31,7 @@ from kakehashi.reference.models import BusinessCategory
 from .checks import clean_person
 from .inputs import PersonChanges, PersonData, TestResultData
 from .models import (
+    IDENTIFIER_FIELDS,
     Person,
     PersonEvent,
     PersonEventKind,
@@ -107,11 +108,10 @@ def _json(value: Any) -> Any:
 
 
 # Identifiers are kept only encrypted: the history says they changed, showing them masked.
-_MASKED_IN_HISTORY = frozenset({"passport_number"})
 
 
 def _history(name: str, value: Any) -> Any:
-    return crypto.mask(value) if name in _MASKED_IN_HISTORY and value else _json(value)
+    return crypto.mask(value) if name in IDENTIFIER_FIELDS and value else _json(value)
 
 
 def person_create(*, actor: Actor, data: PersonData) -> Person:

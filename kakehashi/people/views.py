@@ -40,7 +40,7 @@ from kakehashi.procedures.registry import ssw_rules
 from kakehashi.reference.countries import country_name
 
 from .forms import PersonForm, PresentForm, SearchForm, TestResultForm, field_label
-from .models import Person, TestKind, Verification
+from .models import IDENTIFIER_FIELDS, Person, TestKind, Verification
 from .selectors import person_get_for_user, person_list, presentations_visible_to
 from .services import (
     PERSON_FIELDS,
@@ -244,9 +244,9 @@ def _detail_page(
             "name": name,
             "label": field_label(Person, name),
             "value": _fact(name, getattr(person, name))
-            if name not in IDENTIFIERS or name in revealed
+            if name not in IDENTIFIER_FIELDS or name in revealed
             else crypto.mask(getattr(person, name)),
-            "reveal": name in IDENTIFIERS and name not in revealed and may_reveal,
+            "reveal": name in IDENTIFIER_FIELDS and name not in revealed and may_reveal,
         }
         for name in PERSON_FIELDS
     ]
@@ -278,14 +278,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return _detail_page(request, person)
 
 
-# Shown masked on the page, in full on request to those the policy lets see them (logged).
-IDENTIFIERS = frozenset({"passport_number"})
-
-
 @login_required
 @require_POST
 def person_reveal(request: HttpRequest, person_id: int, field: str) -> HttpResponse:
-    if field not in IDENTIFIERS:
+    if field not in IDENTIFIER_FIELDS:
         raise Http404
     try:
         person = person_identifiers(actor=request_actor(request), person_id=person_id)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kakehashi.core import crypto
+from kakehashi.people.models import IDENTIFIER_FIELDS
 
 # The fields of a person's record a worker asks the registering organization to correct
 # (their phone and e-mail address they correct themselves).
@@ -27,7 +28,7 @@ CORRECTABLE_FIELDS = (
 
 
 # Identifiers kept encrypted at rest, as on the person's record (core/crypto.py).
-SEALED_FIELDS = frozenset({"passport_number"})
+SEALED_FIELDS = IDENTIFIER_FIELDS
 
 
 class CorrectionStatus(models.TextChoices):
