@@ -347,7 +347,7 @@ def document_reviewer(actor: Actor, case: Any) -> Organization | None:
     if japan is not None:
         return japan
     city = hub_municipality(actor)
-    if city is not None and case.receiving_organization.municipality_id == city.pk:
+    if city is not None and case.municipality_id == city.pk:
         return city
     return None
 
@@ -445,3 +445,25 @@ def may_update_incident(actor: Actor, incident: Any) -> bool:
 def sees_incidents(actor: Actor) -> bool:
     """Whose menu offers the incidents: members of any organization."""
     return bool(actor.organizations)
+
+
+# --- bulk import (docs/architecture.md, "Bulk import") -------------------------------------
+
+# What a file may import, and who may: those who may register persons import persons and
+# their test results (the organizations that work with persons are the registering kinds);
+# those who open cases import cases. Each row is still checked by its service.
+IMPORT_KINDS = ("persons", "test_results", "cases")
+
+
+def import_organizations(actor: Actor, kind: str) -> tuple[Organization, ...]:
+    """The organizations the actor may import rows of `kind` for (none: not allowed)."""
+    if kind in ("persons", "test_results"):
+        organization = person_registering_organization(actor)
+        return (organization,) if organization is not None else ()
+    if kind == "cases":
+        return case_opening_organizations(actor)
+    return ()
+
+
+def may_import(actor: Actor, kind: str) -> bool:
+    return bool(import_organizations(actor, kind))

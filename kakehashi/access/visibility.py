@@ -40,7 +40,7 @@ def case_visibility(actor: Actor, prefix: str = "") -> Q:
         elif kind == OrganizationKind.SUPPORT_ORGANIZATION:
             q |= Q(**{f"{prefix}support_organization_id": org.pk})
         elif kind == OrganizationKind.MUNICIPALITY:
-            q |= Q(**{f"{prefix}receiving_organization__municipality_id": org.pk})
+            q |= Q(**{f"{prefix}municipality_id": org.pk})  # kept with the case
         elif kind == OrganizationKind.SENDING_CONTACT_POINT:
             q |= Q(**{f"{prefix}country": org.country})
         elif kind == OrganizationKind.JP_CONTACT_POINT:
@@ -196,3 +196,8 @@ def incident_visibility(actor: Actor) -> Q:
         return EVERYTHING
     ids = sorted(actor.organization_ids)
     return Q(organization_id__in=ids) if ids else NOTHING
+
+
+def import_job_visibility(actor: Actor) -> Q:
+    """Bulk imports: seen by the members of the organization they were made for."""
+    return Q(organization_id__in=sorted(actor.organization_ids))

@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
         # transaction (registries/effects.py; docs/adr/0011).
         from kakehashi.registries.effects import on_agency_decision
 
+        from . import receivers  # noqa: F401  (connects the receivers)
         from .services import cases_flag_for_agency_decision
 
         on_agency_decision("cases.flags", cases_flag_for_agency_decision)

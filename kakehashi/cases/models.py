@@ -6,10 +6,13 @@ same transaction."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kakehashi.accounts.models import Organization
 from kakehashi.core.files import private_storage, random_name
 from kakehashi.core.models import AppendOnlyError as AppendOnlyError  # tests import it here
 from kakehashi.core.models import AppendOnlyModel
@@ -50,6 +53,19 @@ class Case(models.Model):
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     # Derived from the steps by the engine and stored so lists can filter and sort on it.
     current_step = models.CharField(max_length=60, blank=True)
+    # The nearest unmet deadline (services.common.sync_derived), stored so that "what is
+    # waiting on me" sorts by an index instead of a MIN over every open case's deadlines.
+    next_due = models.DateField(null=True, blank=True)
+    # The receiving organization's municipality (hub), kept with the case (save() and
+    # receivers.py) so that the city's list filters one indexed column without a join.
+    municipality = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hub_cases",
+        editable=False,
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -62,6 +78,14 @@ class Case(models.Model):
             models.Index(fields=["sending_agency", "status"]),
             models.Index(fields=["country", "status"]),
             models.Index(fields=["current_step"]),
+            models.Index(fields=["municipality", "status", "-id"]),
+            # The waiting work: open cases by nearest deadline (cases_awaiting); ascending
+            # is NULLS LAST on PostgreSQL, the order the list wants.
+            models.Index(
+                fields=["next_due", "updated_at", "id"],
+                condition=models.Q(status="open"),
+                name="case_open_by_next_due",
+            ),
         ]
         constraints = [
             # A person has at most one open case with a receiving organization.
@@ -74,6 +98,15 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.municipality_id is None:
+            self.municipality_id = (
+                Organization.objects.filter(pk=self.receiving_organization_id)
+                .values_list("municipality_id", flat=True)
+                .first()
+            )
+        super().save(*args, **kwargs)
 
 
 class CaseStep(models.Model):

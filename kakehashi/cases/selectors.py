@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Min, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from kakehashi.access import Actor
@@ -95,7 +95,6 @@ def cases_awaiting(actor: Actor) -> QuerySet[Case]:
         .select_related(
             "person", "receiving_organization", "sending_agency", "field", "business_category"
         )
-        .annotate(next_due=Min("deadlines__due_on", filter=Q(deadlines__met=False)))
         .order_by(F("next_due").asc(nulls_last=True), "updated_at", "id")
     )
 

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,13 +23,14 @@ from kakehashi.access.policy import (
     fee_policy_agency,
     fee_recording_organization,
     japan_contact_point,
+    may_import,
     may_open_cases,
 )
 from kakehashi.audit import log as audit_log
 from kakehashi.core.errors import DomainError, NotAllowed, NotFound, Problem
 from kakehashi.core.files import file_download
 from kakehashi.core.forms import apply_problems
-from kakehashi.core.pages import form_refusal, page_refusal
+from kakehashi.core.pages import form_refusal, list_page, page_refusal
 from kakehashi.core.pdf import pdf_response, worker_language
 from kakehashi.people.selectors import person_list
 from kakehashi.procedures import registry
@@ -78,9 +78,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     values = {k: request.GET.get(k, "") for k in FILTERS}
     search = request.session.get(SEARCH_KEY, "")
     filters = CaseFilters(search=search, **{k: v or None for k, v in values.items()})
-    page = Paginator(case_list(request_actor(request), filters), 25).get_page(
-        request.GET.get("page")
-    )
+    page = list_page(request, case_list(request_actor(request), filters), order=["-id"], size=25)
     choices = _definition_choices()
     context = {
         "nav": "cases",
@@ -94,6 +92,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "fields": Field.objects.all(),
         "statuses": CaseStatus.choices,
         "can_open": may_open_cases(request_actor(request)),
+        "can_import": may_import(request_actor(request), "cases"),
     }
     template = "cases/list.html#results" if getattr(request, "htmx", False) else "cases/list.html"
     return render(request, template, context)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 
-from .errors import DomainError, Problem
+from .errors import DomainError, InvalidInput, Problem
 from .forms import AccessibleForm, apply_problems
+from .pagination import KeysetPage, keyset_page, parse_after
 
 
 def refuse(error: DomainError) -> NoReturn:
@@ -37,3 +40,15 @@ def page_refusal(error: DomainError) -> list[Problem]:
     if error.status in (403, 404):
         refuse(error)
     return [*error.problems] or [Problem(error.code, error.message)]
+
+
+def list_page(
+    request: HttpRequest, qs: QuerySet[Any], *, order: Sequence[str], size: int
+) -> KeysetPage:
+    """The page of a signed-in list that `?after=` asks for (core/pagination.py); a
+    mangled link is a 400."""
+    try:
+        after = parse_after(request.GET.get("after"))
+    except InvalidInput as error:
+        raise BadRequest(error.message) from error
+    return keyset_page(qs, order=order, size=size, after=after)

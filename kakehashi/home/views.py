@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from kakehashi.access import request_actor
 from kakehashi.access.policy import hub_municipality, sees_moc_exchange
 from kakehashi.cases.presenters import case_summary
 from kakehashi.cases.selectors import cases_awaiting
+from kakehashi.core.pages import list_page
 from kakehashi.hub.views import dashboard_context
 from kakehashi.protection.selectors import inbox
 from kakehashi.reminders.messages import reminder_text
@@ -22,7 +22,12 @@ from kakehashi.reminders.services import reminders_for
 def home(request: HttpRequest) -> HttpResponse:
     if request_actor(request).is_worker:
         return redirect("portal:me")  # a worker's home is their own page
-    page = Paginator(cases_awaiting(request_actor(request)), 25).get_page(request.GET.get("page"))
+    page = list_page(
+        request,
+        cases_awaiting(request_actor(request)),
+        order=["next_due", "updated_at", "id"],
+        size=25,
+    )
     today = timezone.localdate()
     rows = [
         {
@@ -31,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "overdue": bool(due and due < today),
         }
         for c in page
-        for due in [getattr(c, "next_due", None)]  # annotated by cases_awaiting
+        for due in [c.next_due]
     ]
     actor = request_actor(request)
     exchange = inbox(actor) if sees_moc_exchange(actor) else None

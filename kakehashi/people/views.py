@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 from kakehashi.access import Actor, request_actor
 from kakehashi.access.policy import (
     may_add_test_results,
+    may_import,
     may_manage_person,
     person_registering_organization,
     sees_identifiers,
@@ -35,7 +35,7 @@ from kakehashi.accounts.selectors import organization_directory
 from kakehashi.audit import log as audit_log
 from kakehashi.core import crypto
 from kakehashi.core.errors import DomainError
-from kakehashi.core.pages import form_refusal, page_refusal
+from kakehashi.core.pages import form_refusal, list_page, page_refusal
 from kakehashi.procedures.registry import ssw_rules
 from kakehashi.reference.countries import country_name
 
@@ -74,7 +74,12 @@ def _get_person(actor: Actor, person_id: int) -> Person:
 def person_list_page(request: HttpRequest) -> HttpResponse:
     search = str(request.session.get(SEARCH_SESSION_KEY, ""))
     actor = request_actor(request)
-    page = Paginator(person_list(actor, search), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(
+        request,
+        person_list(actor, search),
+        order=["family_name", "given_names", "id"],
+        size=PAGE_SIZE,
+    )
     return render(
         request,
         "people/list.html",
@@ -84,6 +89,7 @@ def person_list_page(request: HttpRequest) -> HttpResponse:
             "search": search,
             "search_form": SearchForm(initial={"q": search}),
             "can_register": person_registering_organization(actor) is not None,
+            "can_import": may_import(actor, "persons"),
         },
     )
 

@@ -67,8 +67,11 @@ def raise_flags(
 
 
 def sync_derived(case: Case, evaluation: Evaluation) -> None:
-    """Store what lists filter and sort on: the current step and the deadlines."""
+    """Store what lists filter and sort on: the current step, the deadlines and the
+    nearest unmet one (the caller saves the case)."""
     case.current_step = evaluation.current_step or ""
+    unmet = [d.due_on for d in evaluation.deadlines if not d.met]
+    case.next_due = min(unmet) if unmet else None
     seen = []
     for deadline in evaluation.deadlines:
         seen.append(deadline.key)

@@ -214,7 +214,7 @@ def case_create(
             case = _create(actor, parties, person, agency, pattern, today)
             facts = _record_carried(case, definition, rules, facts, carried)
             sync_derived(case, evaluate(definition, rules, facts))
-            case.save(update_fields=["reference", "current_step"])
+            case.save(update_fields=["reference", "current_step", "next_due"])
             flags = raise_flags(case, check.flags, actor, parties.receiving)
     except IntegrityError as exc:  # two clerks opening the same case at once
         _refuse_second_open_case(parties.person, parties.receiving)

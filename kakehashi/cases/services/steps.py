@@ -148,7 +148,7 @@ def case_complete_step(
             case.status = CaseStatus.COMPLETED
             case.closed_at = timezone.now()
         sync_derived(case, evaluation)
-        case.save(update_fields=["status", "closed_at", "current_step", "updated_at"])
+        case.save(update_fields=["status", "closed_at", "current_step", "next_due", "updated_at"])
         record_event(
             case,
             EventKind.STEP_COMPLETED,
