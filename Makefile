@@ -39,7 +39,7 @@ NO_TESTS_OK := rc=$$?; set +x; if [ $$rc -eq 5 ]; then echo "pytest collected no
 
 .PHONY: help venv demo demo-reset lint typecheck architecture check-migrations validate-procedures \
 	compile-messages messages \
-	test test-sqlite test-postgres test-browser serve clean distclean
+	test test-sqlite test-postgres test-replica test-browser serve clean distclean
 
 help:
 	@echo "make demo                 set up, migrate, load the demo data, serve on 127.0.0.1:\$$PORT (default 8000)"
@@ -55,6 +55,7 @@ help:
 	@echo "make compile-messages     build the .mo catalogues"
 	@echo "make test-sqlite          the tests marked sqlite, on SQLite (PYTEST_ARGS='...' for more)"
 	@echo "make test-postgres        the whole suite, in parallel, on a throwaway PostgreSQL cluster"
+	@echo "make test-replica         the tests marked replica, on a PostgreSQL cluster with a streaming replica"
 	@echo "make test-browser         browser tests with Playwright and Debian's chromium (screenshots in test-output/)"
 	@echo "make clean                remove var/ and tool caches; make distclean also removes .venv"
 
@@ -99,13 +100,14 @@ PROD := DJANGO_SETTINGS_MODULE=kakehashi.settings.production
 serve: venv compile-messages
 	$(PROD) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PROD) $(PY) manage.py migrate --noinput
+	$(PROD) $(PY) manage.py createcachetable
 	$(PROD) $(PY) manage.py collectstatic --noinput -v0
 	$(PROD) $(VENV)/bin/gunicorn -c scripts/gunicorn.conf.py kakehashi.wsgi:application
 
 # --- checks and tests --------------------------------------------------------
 
 test: lint typecheck architecture check-migrations validate-procedures compile-messages \
-		test-sqlite test-postgres test-browser
+		test-sqlite test-postgres test-replica test-browser
 	@echo "make test: all stages passed"
 
 lint: venv
@@ -141,6 +143,13 @@ test-postgres: venv
 	@echo "pytest on PostgreSQL: the whole suite, $(PYTEST_WORKERS) processes"
 	@set -x; scripts/with-postgres.sh env DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) \
 		$(PYTEST) -m "not browser" -n $(PYTEST_WORKERS) || { $(NO_TESTS_OK); }
+
+# Reads from a streaming replica (core/db_router.py): a primary and its replica made with
+# pg_basebackup (scripts/with-postgres.sh, WITH_REPLICA=1), the tests marked replica.
+test-replica: venv
+	@echo "pytest on PostgreSQL with a streaming replica: the tests marked replica"
+	@set -x; WITH_REPLICA=1 scripts/with-postgres.sh env DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) \
+		$(PYTEST) -m replica || { $(NO_TESTS_OK); }
 
 # Browser tests: Playwright drives Debian's chromium (installed when missing);
 # screenshots of the main pages are written to test-output/screenshots/.

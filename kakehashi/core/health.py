@@ -3,7 +3,10 @@ never cached):
 
 - `/health/live`: the process answers (it reads nothing): restart it if this fails;
 - `/health/ready`: it can serve: the database answers and has every migration applied;
-  send it traffic only while this is 200 (503 with the reason otherwise)."""
+  send it traffic only while this is 200 (503 with the reason otherwise). With a read
+  replica (docs/scale-out.md) it must answer too, and its lag behind the primary is
+  reported (`replica_lag_seconds`: 0 when it has replayed all it received; else the age
+  of the last transaction it replayed)."""
 
 from __future__ import annotations
 
@@ -46,6 +49,26 @@ def _database_problem(alias: str) -> str | None:
     return None
 
 
+REPLICA_LAG = """
+    SELECT CASE
+        WHEN NOT pg_is_in_recovery() THEN NULL
+        WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+        ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())
+    END
+"""
+
+
+def _replica_lag(alias: str) -> float | None:
+    """Seconds the replica is behind, None if it is not a standby or does not say."""
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(REPLICA_LAG)
+            row = cursor.fetchone()
+    except DatabaseError:
+        return None
+    return None if row is None or row[0] is None else round(float(row[0]), 3)
+
+
 @require_safe
 def ready(request: HttpRequest) -> JsonResponse:
     problems = {
@@ -53,4 +76,6 @@ def ready(request: HttpRequest) -> JsonResponse:
     }
     if problems:
         return _answer(503, status="unavailable", problems=problems)
+    if "replica" in connections and connections["replica"].vendor == "postgresql":
+        return _answer(200, status="ok", replica_lag_seconds=_replica_lag("replica"))
     return _answer(200, status="ok")

@@ -3,6 +3,8 @@
 Environment variables (all optional locally, see docs/architecture.md):
   DATABASE_URL   database, e.g. postgres://user:pass@127.0.0.1:5432/kakehashi
                  (default: SQLite file var/kakehashi.sqlite3, WAL mode)
+  DATABASE_REPLICA_URL  a streaming replica of that PostgreSQL database for the reads of
+                 read-only requests (docs/scale-out.md); REPLICA_PIN_SECONDS (default 5)
   SECRET_KEY     signing key (production refuses the local default)
   ALLOWED_HOSTS  comma-separated host names
   DEBUG          on/off (production refuses on)
@@ -199,6 +201,36 @@ if env.str("DATABASE_URL", default=""):
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {"default": sqlite_database(VAR_DIR / "kakehashi.sqlite3")}
+
+# A streaming replica of the PostgreSQL primary, if any (docs/scale-out.md, ADR 0030): the
+# reads of read-only requests go there (core/db_router.py), everything else to the primary;
+# a browser that wrote reads the primary for REPLICA_PIN_SECONDS. Unset: one database.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+DATABASE_ROUTERS: list[str] = []
+if env.str("DATABASE_URL", default="") and env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # In the tests the replica receives the test database by replication: no database is
+    # created on it, and its connection is pointed at the test database's name (Django's
+    # test mirror changes only the NAME: host and port stay the replica's).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kakehashi.core.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(0, "kakehashi.core.middleware.ReplicaRoutingMiddleware")
+
+# One cache for every process (rate limits, core/throttling.py): with a database server,
+# a table in it (`manage.py createcachetable`, run by `make serve`; ADR 0030); on the local
+# SQLite demo, one process's memory.
+if env.str("DATABASE_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kakehashi_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -19,6 +19,12 @@ if not env.str("DATABASE_URL", default="").startswith(("postgres://", "postgresq
     raise ImproperlyConfigured(
         "DATABASE_URL must point at PostgreSQL in production (postgres://…)."
     )
+if env.str("DATABASE_REPLICA_URL", default="") and not env.str("DATABASE_REPLICA_URL").startswith(
+    ("postgres://", "postgresql://")
+):
+    raise ImproperlyConfigured(
+        "DATABASE_REPLICA_URL must point at a PostgreSQL streaming replica (postgres://…)."
+    )
 
 for _name in ("FIELD_ENCRYPTION_KEYS", "IDENTIFIER_HASH_KEY"):
     if not env.str(_name, default=""):
