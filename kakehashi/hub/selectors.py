@@ -9,16 +9,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from kakehashi.access import Actor
 from kakehashi.access.visibility import case_visibility, need_visibility, pool_visibility
 from kakehashi.accounts.models import Organization, OrganizationKind
-from kakehashi.cases.models import Case, CaseStatus, CaseStep
-from kakehashi.cases.selectors import case_evaluation
+from kakehashi.cases.models import Case, CaseDeadline, CaseStatus, CaseStep
 from kakehashi.core.errors import NotFound
 from kakehashi.people.models import TestKind
+from kakehashi.procedures import registry
+from kakehashi.procedures.schema import Deadline, Step
+from kakehashi.reference.models import Field
 from kakehashi.registries.models import FieldSuspension, ImprovementOrder
 
 from .models import (
@@ -139,6 +141,28 @@ class Dashboard:
     programme: ProgrammeYear | None
 
 
+# The dashboard lists the most urgent open cases and deadlines, not all of them (the case
+# list has the rest, filtered by step).
+WAITING_ROWS = 25
+DEADLINE_ROWS = 50
+
+
+def _step(case: Case) -> Step | None:
+    if not case.current_step:
+        return None
+    try:
+        return registry.definition_version(case.country, case.procedure_version).step(
+            case.current_step
+        )
+    except KeyError:
+        return None
+
+
+def _deadline(case: Case, key: str) -> Deadline | None:
+    definition = registry.definition_version(case.country, case.procedure_version)
+    return next((d for step in definition.steps for d in step.deadlines if d.key == key), None)
+
+
 def dashboard(actor: Actor, city: Organization, today: datetime.date | None = None) -> Dashboard:
     """What the city's staff see first: its employers and their open needs, its employers'
     open cases by step and field and whom each waits on, deadlines in the next 60 days,
@@ -154,30 +178,37 @@ def dashboard(actor: Actor, city: Organization, today: datetime.date | None = No
             receiving_organization__in=employers, status=NeedStatus.OPEN
         ).values_list("receiving_organization_id", flat=True)
     )
-    cases = list(
-        Case.objects.filter(case_visibility(actor), receiving_organization__in=employers)
-        .filter(status=CaseStatus.OPEN)
-        .select_related(
-            "person", "field", "business_category", "receiving_organization", "sending_agency"
-        )
+    # Counted by the database over the case's stored municipality and step (a city may have
+    # tens of thousands of open cases): no case is loaded for the figures.
+    open_cases = Case.objects.filter(case_visibility(actor), municipality=city).filter(
+        status=CaseStatus.OPEN
     )
-    by_step = Counter(c.current_step or "—" for c in cases)
-    by_field = Counter(c.field.display_name for c in cases)
+    by_step = {
+        (step or "—"): n
+        for step, n in open_cases.order_by().values_list("current_step").annotate(n=Count("id"))
+    }
+    field_counts = dict(open_cases.order_by().values_list("field_id").annotate(n=Count("id")))
+    fields = Field.objects.in_bulk(list(field_counts))
+    by_field = Counter(
+        {fields[pk].display_name: n for pk, n in field_counts.items() if pk in fields}
+    )
     waiting_on: list[dict[str, Any]] = []
-    deadlines: list[dict[str, Any]] = []
-    for case in cases[:200]:
-        evaluation = case_evaluation(case, today)
-        state = evaluation.state(case.current_step) if case.current_step else None
-        roles = list(state.step.roles) if state else []
-        waiting_on.append({"case": case, "step": state.step if state else None, "roles": roles})
-        for deadline in evaluation.deadlines:
-            if (
-                not deadline.met
-                and deadline.due_on
-                and today <= deadline.due_on <= today + datetime.timedelta(days=60)
-            ):
-                deadlines.append({"case": case, "deadline": deadline})
-    deadlines.sort(key=lambda d: d["deadline"].due_on)
+    for case in open_cases.select_related("receiving_organization").order_by(
+        F("next_due").asc(nulls_last=True), "updated_at", "id"
+    )[:WAITING_ROWS]:
+        step = _step(case)
+        waiting_on.append({"case": case, "step": step, "roles": list(step.roles) if step else []})
+    deadlines = [
+        {"case": row.case, "due_on": row.due_on, "deadline": _deadline(row.case, row.key)}
+        for row in CaseDeadline.objects.filter(
+            case__in=open_cases,
+            met=False,
+            due_on__gte=today,
+            due_on__lte=today + datetime.timedelta(days=60),
+        )
+        .select_related("case")
+        .order_by("due_on", "case_id")[:DEADLINE_ROWS]
+    ]
     confirmed = set(
         CooperationConfirmation.objects.filter(municipality=city, checked=True).values_list(
             "receiving_organization_id", flat=True
@@ -199,7 +230,7 @@ def dashboard(actor: Actor, city: Organization, today: datetime.date | None = No
         deadlines=deadlines,
         orders=list(ImprovementOrder.objects.filter(receiving_organization__in=employers)),
         suspensions=list(
-            FieldSuspension.objects.filter(field__in={c.field_id for c in cases})
+            FieldSuspension.objects.filter(field__in=list(field_counts))
             .exclude(ends_on__lt=today)
             .select_related("field")
         ),

@@ -88,8 +88,8 @@ def dashboard_context(request: HttpRequest, city: Organization) -> dict[str, Any
     deadlines = [
         {
             "case": d["case"],
-            "due_on": d["deadline"].due_on,
-            "title": d["deadline"].deadline.title.get(language),
+            "due_on": d["due_on"],
+            "title": d["deadline"].title.get(language) if d["deadline"] else "",
         }
         for d in board.deadlines
     ]
