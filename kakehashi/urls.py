@@ -30,6 +30,7 @@ urlpatterns = [
     path("job-offers/", include("kakehashi.joboffers.urls")),
     path("jobs/", include("kakehashi.joboffers.public_urls")),
     path("persons/", include("kakehashi.people.urls")),
+    path("imports/", include("kakehashi.imports.urls")),
     path("procedures/", include("kakehashi.procedures.urls")),
     path("public/", include("kakehashi.public.urls")),
     path("registries/", include("kakehashi.registries.urls")),

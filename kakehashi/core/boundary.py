@@ -36,7 +36,15 @@ MAX_UPLOAD_BYTES = settings.ATTACHMENT_MAX_BYTES + 64 * 1024
 UPLOAD_PATHS = re.compile(r"(/attachments|/documents|^/cases/\d+/steps/[\w-]+)/?$")
 
 
+# The bulk import's upload (kakehashi/imports): one CSV or Excel file of at most
+# MAX_IMPORT_FILE_BYTES, and its form.
+IMPORT_PATHS = re.compile(r"^/imports/new/?$")
+MAX_IMPORT_FILE_BYTES = 32 * 1024 * 1024
+
+
 def body_limit(request: HttpRequest) -> int:
+    if IMPORT_PATHS.search(request.path):
+        return MAX_IMPORT_FILE_BYTES + 64 * 1024
     return MAX_UPLOAD_BYTES if UPLOAD_PATHS.search(request.path) else MAX_BODY_BYTES
 
 

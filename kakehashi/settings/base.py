@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kakehashi.hub",
     "kakehashi.privacy",
     "kakehashi.reminders",
+    "kakehashi.imports",
 ]
 
 MIDDLEWARE = [
