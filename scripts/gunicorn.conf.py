@@ -15,6 +15,11 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
+# The default line, its duration and the worker that served it (several processes serve
+# one site: docs/scale-out.md).
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms worker=%(p)s'
+)
 # The proxy in front (nginx, a load balancer) sets X-Forwarded-Proto; trust it only from
 # the addresses given.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
