@@ -16,6 +16,7 @@ PostgreSQL one more per transaction (the lock)."""
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -212,3 +213,20 @@ def record_read(target: Model, fields: Iterable[str] = (), detail: str = "") -> 
 def record_reveal(target: Model, field: str) -> AuditEntry:
     """Someone asked to see a masked field of `target` in clear (a passport number)."""
     return record(Action.REVEAL, target, fields=(field,))
+
+
+WRITES = (Action.CREATE, Action.UPDATE, Action.DELETE)
+
+
+def last_change(labels: Iterable[str]) -> tuple[int, datetime.datetime] | None:
+    """The log's newest write to any of these kinds of record ("app.model"): its number
+    and time, or None if none was ever written. Public feeds derive their ETag and
+    Last-Modified from it (core/feeds.py), so that a cache revalidates for the cost of one
+    indexed lookup."""
+    row = (
+        AuditEntry.objects.filter(target_model__in=list(labels), action__in=WRITES)
+        .order_by("-seq")
+        .values_list("seq", "at")
+        .first()
+    )
+    return (int(row[0]), row[1]) if row else None

@@ -48,6 +48,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["seq"]
+        # The last change of a kind of record (log.last_change: public feeds' ETag).
+        indexes = [models.Index(fields=["target_model", "seq"])]
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log entries")
 

@@ -7,6 +7,17 @@ its rows are read, in constant memory). CSV: UTF-8 with a byte-order mark (so
 that Excel in Japan reads it as UTF-8), a header row of the JSON keys, CRLF line ends
 (RFC 4180), and no cell a spreadsheet would run as a formula.
 
+Paging. A JSON feed is sent a page at a time (`?limit=`, default 500, at most 1,000) with
+the next page's address in `next` and in a `Link: <…>; rel="next"` header; the page after
+is asked for by the position of the last item sent (`?cursor=`), so a row added or removed
+meanwhile neither repeats nor skips another. `?all=true` sends the whole feed in one
+streamed response (the dump), as does the CSV, which is always whole.
+
+Conditional requests. A feed carries a weak ETag and Last-Modified derived from the last
+write to the records it is made of (the audit log's newest entry for them) and from the
+request (path, parameters, language, today's date, on which the registers depend);
+If-None-Match or If-Modified-Since get a 304 without reading a row.
+
 Caching. The data is public and may be a minute old, so:
 - feeds are `Cache-Control: public, max-age=60`: they set no cookie and hold nothing
   per visitor, so any cache may keep them (and `Access-Control-Allow-Origin: *` lets other
@@ -19,19 +30,30 @@ For a signed-in user, core.middleware.NoStoreForSignedInMiddleware turns both in
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
+import datetime
+import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+from urllib.parse import urlencode
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from .errors import Problem
+from .errors import InvalidInput, Problem
 
 CACHE_SECONDS = 60
+FEED_LIMIT = 500
+FEED_MAX_LIMIT = 1000
 # Rows joined into one chunk of a streamed feed.
 CHUNK_ROWS = 500
 UTF8_BOM = "\ufeff"
@@ -151,3 +173,153 @@ def feed_error(problems: list[Problem], message: str, status: int = 422) -> Http
         status=status,
         content_type="application/json; charset=utf-8",
     )
+
+
+# --- paging -------------------------------------------------------------------------------
+
+T = TypeVar("T")
+Position = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class FeedPaging:
+    limit: int | None  # None: the whole feed (?all=true)
+    after: Position | None  # the position of the previous page's last item
+
+
+def _bad(code: str, message: str, field: str) -> InvalidInput:
+    return InvalidInput([Problem(code, message, field=field)])
+
+
+def feed_paging(params: Mapping[str, str]) -> FeedPaging:
+    """`?limit=`, `?cursor=` and `?all=` of a JSON feed, each refused by name if wrong."""
+    whole = params.get("all", "")
+    if whole not in ("", "true", "false"):
+        raise _bad("invalid_choice", _("all must be true or false."), "all")
+    raw = params.get("limit", "")
+    limit = FEED_LIMIT
+    if raw:
+        if not raw.isdigit() or not 1 <= int(raw) <= FEED_MAX_LIMIT:
+            raise _bad(
+                "out_of_range",
+                _("limit must be a whole number from 1 to %(max)s.") % {"max": FEED_MAX_LIMIT},
+                "limit",
+            )
+        limit = int(raw)
+    after = None
+    cursor = params.get("cursor", "")
+    if cursor:
+        try:
+            decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            if not isinstance(decoded, list) or not decoded:
+                raise ValueError(cursor)
+            after = tuple(decoded)
+        except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+            raise _bad("invalid_cursor", _("This cursor is not valid."), "cursor") from exc
+    if whole == "true":
+        if cursor or raw:
+            raise _bad(
+                "conflict", _("all=true sends the whole feed: leave out limit and cursor."), "all"
+            )
+        return FeedPaging(None, None)
+    return FeedPaging(limit, after)
+
+
+def _encode(position: Position) -> str:
+    text = json.dumps(list(position), cls=DjangoJSONEncoder, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def feed_page(
+    items: Iterable[T], position: Callable[[T], Position], paging: FeedPaging
+) -> tuple[Iterable[T], Position | None]:
+    """The items of the page `paging` asks for, and the position to continue from (None on
+    the last page). `position(item)` must grow along the feed's order (a descending column
+    enters negated). The whole feed is passed through as it comes."""
+    if paging.limit is None:
+        return items, None
+    page: list[T] = []
+    for item in items:
+        if paging.after is not None and _before(position(item), paging.after):
+            continue
+        page.append(item)
+        if len(page) > paging.limit:
+            break
+    if len(page) > paging.limit:
+        return page[: paging.limit], position(page[paging.limit - 1])
+    return page, None
+
+
+def _before(position: Position, after: Position) -> bool:
+    """Whether an item at `position` was already sent before `after` (inclusive). A cursor of
+    the wrong shape or types counts as sending everything again from the start."""
+    try:
+        return position <= after
+    except TypeError:
+        return False
+
+
+def next_link(request: HttpRequest, position: Position | None) -> str | None:
+    if position is None:
+        return None
+    query = {k: v for k, v in request.GET.items() if k not in ("cursor", "all")}
+    query["cursor"] = _encode(position)
+    return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+
+
+def paged_json_feed(
+    request: HttpRequest,
+    items: Iterable[T],
+    position: Callable[[T], Position],
+    row: Callable[[T], Row],
+    columns: Sequence[str] | None = None,
+    **about: Any,
+) -> HttpResponseBase:
+    """The JSON feed of `items` as `paging` in the request asks (a page, or ?all=true), with
+    the next page's address in the body and a Link header. Raises InvalidInput for a bad
+    parameter, before anything is sent."""
+    paging = feed_paging(request.GET)
+    page, after = feed_page(items, position, paging)
+    nxt = next_link(request, after)
+    rows = (row(item) for item in page)
+    response = json_feed(rows, columns, **about, **({} if paging.limit is None else {"next": nxt}))
+    if nxt:
+        response["Link"] = f'<{nxt}>; rel="next"'
+    return response
+
+
+# --- conditional requests --------------------------------------------------------------------
+
+
+def conditional(
+    request: HttpRequest,
+    changed: tuple[int, datetime.datetime] | None,
+    build: Callable[[], HttpResponseBase],
+) -> HttpResponseBase:
+    """`build()`'s response with a weak ETag and Last-Modified made from `changed` (the
+    number and time of the last write to what the feed shows), or a 304 if the client
+    already has it. The ETag also covers the request and today's date."""
+    version, at = changed if changed else (0, None)
+    # What a feed shows depends on the date too (a certification lapses, a suspension
+    # ends): it is as new as the last write or today's first moment, whichever is later.
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+    )
+    at = max(at, midnight) if at else midnight
+    key = "|".join(
+        [
+            str(version),
+            request.get_full_path(),
+            get_language() or "",
+            timezone.localdate().isoformat(),
+        ]
+    )
+    etag = "W/" + quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+    modified = int(at.timestamp())
+    not_modified = get_conditional_response(request, etag=etag, last_modified=modified)
+    response: HttpResponseBase = not_modified if not_modified is not None else build()
+    if response.status_code in (200, 304):
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(modified)
+        cache_publicly(response)
+    return response

@@ -64,37 +64,67 @@ def offer_facts(offer: JobOffer) -> list[tuple[str, Any]]:
     ]
 
 
-def _names(obj: Any) -> dict[str, str]:
-    return {"name_ja": obj.name_ja, "name_en": obj.name_en}
+# What the feed reads of each offer: plain rows, not model instances (the feed may hold
+# thousands of offers; building four objects per row was most of its cost).
+FEED_VALUES = (
+    "id",
+    "country",
+    "receiving_organization_id",
+    "receiving_organization__name_ja",
+    "receiving_organization__name_en",
+    "field__code",
+    "field__name_ja",
+    "field__name_en",
+    "business_category__code",
+    "business_category__name_ja",
+    "business_category__name_en",
+    "title",
+    "description",
+    "positions",
+    "work_location",
+    "monthly_wage_jpy",
+    "japanese_level_required",
+    "organization_info",
+    "how_to_apply",
+    "published_at",
+    "closes_on",
+    "worker_pays_nothing",
+)
 
 
-def public_offer_data(offer: JobOffer, url: str) -> dict[str, Any]:
-    """One published offer for the board's JSON and CSV: its public fields, names in both
-    languages so that the file is the same whatever the reader's language."""
-    org = offer.receiving_organization
+def _names(row: dict[str, Any], prefix: str) -> dict[str, str]:
+    return {"name_ja": row[f"{prefix}__name_ja"], "name_en": row[f"{prefix}__name_en"]}
+
+
+def public_offer_data(row: dict[str, Any], url: str) -> dict[str, Any]:
+    """One published offer (a row of FEED_VALUES) for the board's JSON and CSV: its public
+    fields, names in both languages so that the file is the same whatever the reader's
+    language."""
+    published = row["published_at"]
     return {
-        "id": offer.pk,
+        "id": row["id"],
         "url": url,
-        "country": offer.country,
-        "receiving_organization": {"id": org.pk, **_names(org)},
-        "field": {"code": offer.field.code, **_names(offer.field)},
-        "business_category": {
-            "code": offer.business_category.code,
-            **_names(offer.business_category),
+        "country": row["country"],
+        "receiving_organization": {
+            "id": row["receiving_organization_id"],
+            **_names(row, "receiving_organization"),
         },
-        "title": offer.title,
-        "description": offer.description,
-        "positions": offer.positions,
-        "work_location": offer.work_location,
-        "monthly_wage_jpy": offer.monthly_wage_jpy,
-        "japanese_level_required": offer.japanese_level_required,
-        "organization_info": offer.organization_info,
-        "how_to_apply": offer.how_to_apply,
-        "published_on": (
-            timezone.localdate(offer.published_at).isoformat() if offer.published_at else None
-        ),
-        "closes_on": offer.closes_on.isoformat() if offer.closes_on else None,
-        "worker_pays_nothing": offer.worker_pays_nothing,
+        "field": {"code": row["field__code"], **_names(row, "field")},
+        "business_category": {
+            "code": row["business_category__code"],
+            **_names(row, "business_category"),
+        },
+        "title": row["title"],
+        "description": row["description"],
+        "positions": row["positions"],
+        "work_location": row["work_location"],
+        "monthly_wage_jpy": row["monthly_wage_jpy"],
+        "japanese_level_required": row["japanese_level_required"],
+        "organization_info": row["organization_info"],
+        "how_to_apply": row["how_to_apply"],
+        "published_on": timezone.localdate(published).isoformat() if published else None,
+        "closes_on": row["closes_on"].isoformat() if row["closes_on"] else None,
+        "worker_pays_nothing": row["worker_pays_nothing"],
     }
 
 

@@ -15,12 +15,18 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from kakehashi.audit.log import last_change
 from kakehashi.core.errors import DomainError
-from kakehashi.core.feeds import csv_feed, feed_error, json_feed
+from kakehashi.core.feeds import conditional, csv_feed, feed_error, feed_paging, paged_json_feed
 
 from .forms import BoardFilterForm
-from .models import JobOffer
-from .presenters import CSV_COLUMNS, offer_facts, public_offer_data, public_offer_row
+from .presenters import (
+    CSV_COLUMNS,
+    FEED_VALUES,
+    offer_facts,
+    public_offer_data,
+    public_offer_row,
+)
 from .selectors import BoardFilters, board_filters, published_offer_get, published_offers
 
 PAGE_SIZE = 20
@@ -66,34 +72,64 @@ def offer_page(request: HttpRequest, offer_id: int) -> HttpResponse:
     )
 
 
-def _export(request: HttpRequest) -> tuple[BoardFilters, Iterator[dict[str, Any]]]:
+# What the board is made of: a write to any of these changes the feeds' ETag.
+SOURCES = (
+    "joboffers.joboffer",
+    "accounts.organization",
+    "reference.field",
+    "reference.businesscategory",
+    "registries.fieldsuspension",
+)
+
+
+def _export(
+    request: HttpRequest, after: tuple[Any, ...] | None = None
+) -> tuple[BoardFilters, Iterator[dict[str, Any]]]:
     """The filters (checked now: a bad one is a 4xx before anything is sent) and the
-    matching offers' rows, read in chunks as the feed is sent."""
+    matching offers' rows, newest first, read in chunks as the feed is sent; after the
+    position `after` (core/feeds.py) when a page is asked for."""
     filters = _filters_from(request.GET)
-    offers = published_offers(filters)
-
-    def url(offer: JobOffer) -> str:
-        return request.build_absolute_uri(reverse("jobs:offer", args=[offer.pk]))
-
-    return filters, (public_offer_data(o, url(o)) for o in offers.iterator(chunk_size=500))
+    rows = published_offers(filters).prefetch_related(None).values(*FEED_VALUES)
+    if after and isinstance(after[0], int):
+        rows = rows.filter(id__lt=-after[0])  # positions are (-id,): newest first
+    # Each offer's page address: the pattern resolved once, the id put in per row.
+    base = request.build_absolute_uri(reverse("jobs:offer", args=[0]))[: -len("0/")]
+    return filters, (
+        public_offer_data(row, f"{base}{row['id']}/") for row in rows.iterator(chunk_size=2000)
+    )
 
 
 @require_GET
 def board_json(request: HttpRequest) -> HttpResponseBase:
-    """/jobs/offers.json?field=&location=&japanese_level= — every matching offer, in the
-    public-feed format (core/feeds.py)."""
+    """/jobs/offers.json?field=&location=&japanese_level= — the matching offers a page at a
+    time (?all=true: all of them), in the public-feed format (core/feeds.py)."""
     try:
-        filters, offers = _export(request)
+        paging = feed_paging(request.GET)
+        filters, offers = _export(request, paging.after)
     except DomainError as error:
         return feed_error(error.problems, error.message, error.status)
-    return json_feed(offers, filters=filters.as_query())
+    return conditional(
+        request,
+        last_change(SOURCES),
+        lambda: paged_json_feed(
+            request,
+            offers,
+            lambda item: (-item["id"],),
+            lambda item: item,
+            filters=filters.as_query(),
+        ),
+    )
 
 
 @require_GET
 def board_csv(request: HttpRequest) -> HttpResponseBase:
-    """/jobs/offers.csv — the same rows as the JSON, one offer a line."""
+    """/jobs/offers.csv — the same rows as the JSON, all of them, one offer a line."""
     try:
         _filters, offers = _export(request)
     except DomainError as error:
         return feed_error(error.problems, error.message, error.status)
-    return csv_feed("job-offers.csv", CSV_COLUMNS, (public_offer_row(o) for o in offers))
+    return conditional(
+        request,
+        last_change(SOURCES),
+        lambda: csv_feed("job-offers.csv", CSV_COLUMNS, (public_offer_row(o) for o in offers)),
+    )

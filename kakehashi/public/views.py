@@ -25,7 +25,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from kakehashi.core.feeds import cache_privately, csv_feed, feed_error, json_feed
+from kakehashi.audit.log import last_change
+from kakehashi.core.errors import InvalidInput
+from kakehashi.core.feeds import (
+    cache_privately,
+    conditional,
+    csv_feed,
+    feed_error,
+    feed_paging,
+    paged_json_feed,
+)
 from kakehashi.protection.selectors import employer_pays
 from kakehashi.reference.contacts import contact_rows
 from kakehashi.registries.selectors import (
@@ -73,6 +82,25 @@ class Register:
     columns: tuple[str, ...]
     items: Callable[[HttpRequest, AsOf], Items]  # a selector's rows on the date
     row: Callable[[HttpRequest, Any], Row]
+    # Where an item stands in the list's order (growing along it): the JSON feed's pages
+    # continue after the last position sent (core/feeds.py).
+    position: Callable[[Any], tuple[Any, ...]]
+
+
+def _desc(day: Any) -> int:
+    """A date for a position in a newest-first list: later dates first."""
+    return -day.toordinal() if day else 0
+
+
+# What the registers are made of: a write to any of these changes a feed's ETag.
+SOURCES = (
+    "accounts.organization",
+    "registries.agencycertificationdecision",
+    "registries.improvementorder",
+    "registries.supportorganizationregistration",
+    "registries.fieldsuspension",
+    "reference.field",
+)
 
 
 def _agency_url(request: HttpRequest, agency_id: int) -> str:
@@ -109,30 +137,38 @@ REGISTERS = {
             AGENCY_COLUMNS,
             _agencies,
             lambda request, entry: agency_row(entry, _agency_url(request, entry.agency.pk)),
+            lambda entry: (entry.agency.name_en, entry.agency.pk),
         ),
         Register(
             "revocations",
             REVOCATION_COLUMNS,
             _revocations,
             lambda request, d: revocation_row(d, _agency_url(request, d.agency_id)),
+            lambda d: (_desc(d.effective_on), -d.pk),
         ),
         Register(
             "improvement-orders",
             IMPROVEMENT_ORDER_COLUMNS,
             lambda request, as_of: improvement_orders(as_of.on),
             lambda request, order: improvement_order_row(order),
+            lambda order: (_desc(order.issued_on), -order.pk),
         ),
         Register(
             "support-organizations",
             SUPPORT_ORGANIZATION_COLUMNS,
-            lambda request, as_of: support_organizations(as_of.on),
+            lambda request, as_of: support_organizations(as_of.on).order_by(
+                "organization__name_en", "id"
+            ),
             lambda request, registration: support_organization_row(registration),
+            lambda registration: (registration.organization.name_en, registration.pk),
         ),
         Register(
             "field-suspensions",
             FIELD_SUSPENSION_COLUMNS,
             _field_suspensions,
             lambda request, pair: field_suspension_row(pair[0], in_force=pair[1]),
+            # In force first, then ended; each newest first.
+            lambda pair: (0 if pair[1] else 1, _desc(pair[0].starts_on), -pair[0].pk),
         ),
     ]
 }
@@ -298,12 +334,30 @@ def feed(request: HttpRequest, register: str, fmt: str) -> HttpResponseBase:
     spec = REGISTERS[register]
     try:
         as_of = params.as_of(request.GET)
-        items = spec.items(request, as_of)
+        if fmt == "json":
+            feed_paging(request.GET)  # a bad page parameter is refused before any work
     except BadParameter as error:
         return feed_error(error.problems, _("A query parameter is not valid."))
-    # Read in chunks and sent as read (core/feeds.py): memory stays flat however long.
-    source = items.iterator(chunk_size=1000) if isinstance(items, QuerySet) else items
-    rows = (spec.row(request, item) for item in source)
-    if fmt == "json":
-        return json_feed(rows, spec.columns, as_of=as_of.on.isoformat())
-    return csv_feed(f"kakehashi-{spec.name}-{as_of.on.isoformat()}.csv", spec.columns, rows)
+    except InvalidInput as error:
+        return feed_error(list(error.problems), _("A query parameter is not valid."))
+
+    def build() -> HttpResponseBase:
+        try:
+            items = spec.items(request, as_of)
+        except BadParameter as error:
+            return feed_error(error.problems, _("A query parameter is not valid."))
+        # Read in chunks and sent as read (core/feeds.py): memory stays flat however long.
+        source = items.iterator(chunk_size=1000) if isinstance(items, QuerySet) else items
+        if fmt == "json":
+            return paged_json_feed(
+                request,
+                source,
+                spec.position,
+                lambda item: spec.row(request, item),
+                spec.columns,
+                as_of=as_of.on.isoformat(),
+            )
+        rows = (spec.row(request, item) for item in source)
+        return csv_feed(f"kakehashi-{spec.name}-{as_of.on.isoformat()}.csv", spec.columns, rows)
+
+    return conditional(request, last_change(SOURCES), build)

@@ -69,7 +69,7 @@ def agency_register(
             Q(name_en__icontains=word) | Q(name_local__icontains=word) | Q(name_ja__icontains=word)
         )
     entries = []
-    for agency in agencies.order_by("name_en"):
+    for agency in agencies.order_by("name_en", "id"):
         rows: list[AgencyCertificationDecision] = agency.decisions_until
         facts = tuple(
             CertificationDecision(

@@ -107,7 +107,8 @@ def test_the_public_pages_do_not_show_the_signed_in_navigation(db: None) -> None
 def test_json_feeds_have_the_envelope_and_stable_keys(registers: Any, name: str) -> None:
     body = json_of(anonymous().get(f"/public/{name}.json"))
     # The count comes last: the feed is streamed as its rows are read (core/feeds.py).
-    assert list(body) == ["generated_at", "as_of", "items", "count"]
+    assert list(body) == ["generated_at", "as_of", "next", "items", "count"]
+    assert body["next"] is None  # one page holds them all
     assert body["count"] == len(body["items"])
     assert body["as_of"] == timezone.localdate().isoformat()
     assert datetime.datetime.fromisoformat(body["generated_at"]).tzinfo is not None
