@@ -57,23 +57,29 @@ def _duplicate(actor: Actor, data: PersonData, exclude: int | None) -> Conflict 
     """The same passport (number and country), or the same name, date of birth and
     nationality, is the same person: refused, pointing to the record if the actor sees it
     (the registering organization can present the person to others)."""
-    same = Q(
-        family_name__iexact=data.family_name,
-        given_names__iexact=data.given_names,
-        date_of_birth=data.date_of_birth,
-        nationality=data.nationality,
-    )
-    if data.passport_number:
-        same |= Q(
+    # Two lookups, each through its own index (nationality and date of birth; the passport's
+    # unique index): one query with OR made the planners walk every person by id.
+    lookups = [
+        Person.objects.filter(
             nationality=data.nationality,
-            passport_digest=crypto.digest("passport", data.passport_number),
+            date_of_birth=data.date_of_birth,
+            family_name__iexact=data.family_name,
+            given_names__iexact=data.given_names,
         )
-    candidates = Person.objects.filter(same)
+    ]
+    if data.passport_number:
+        lookups.append(
+            Person.objects.filter(
+                nationality=data.nationality,
+                passport_digest=crypto.digest("passport", data.passport_number),
+            ).exclude(passport_digest="")  # the unique index's condition, so it is used
+        )
     if exclude is not None:
-        candidates = candidates.exclude(pk=exclude)
-    existing = candidates.order_by("id").first()
-    if existing is None:
+        lookups = [qs.exclude(pk=exclude) for qs in lookups]
+    ids = [pk for qs in lookups for pk in qs.order_by("id").values_list("id", flat=True)[:1]]
+    if not ids:
         return None
+    existing = Person.objects.get(pk=min(ids))
     visible = persons_visible_to(actor).filter(pk=existing.pk).exists()
     by_passport = bool(data.passport_number) and existing.passport_number == data.passport_number
     field = "passport_number" if by_passport else "family_name"
