@@ -200,6 +200,10 @@ if env.str("DATABASE_URL", default=""):
     # Persistent connections (a new one cost 12–19 ms a request), checked before reuse.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode (docs/scale-out.md): no server-side cursors.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 else:
     DATABASES = {"default": sqlite_database(VAR_DIR / "kakehashi.sqlite3")}
 
@@ -212,6 +216,9 @@ if env.str("DATABASE_URL", default="") and env.str("DATABASE_REPLICA_URL", defau
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "REPLICA_DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
     # In the tests the replica receives the test database by replication: no database is
     # created on it, and its connection is pointed at the test database's name (Django's
     # test mirror changes only the NAME: host and port stay the replica's).
