@@ -79,12 +79,23 @@ class Case(models.Model):
             models.Index(fields=["country", "status"]),
             models.Index(fields=["current_step"]),
             models.Index(fields=["municipality", "status", "-id"]),
-            # The waiting work: open cases by nearest deadline (cases_awaiting); ascending
-            # is NULLS LAST on PostgreSQL, the order the list wants.
+            # The waiting work: open cases at the reader's steps by nearest deadline
+            # (cases_awaiting); ascending is NULLS LAST on PostgreSQL, the order it wants.
             models.Index(
-                fields=["next_due", "updated_at", "id"],
+                fields=["current_step", "next_due", "updated_at", "id"],
                 condition=models.Q(status="open"),
                 name="case_open_by_next_due",
+            ),
+            # The city's figures by step and field (hub dashboard), from the index alone.
+            models.Index(
+                fields=["municipality", "status", "current_step", "field"],
+                name="case_city_step_field",
+            ),
+            # The city's waiting work (hub dashboard), in the same order.
+            models.Index(
+                fields=["municipality", "next_due", "updated_at", "id"],
+                condition=models.Q(status="open"),
+                name="case_open_city_by_next_due",
             ),
         ]
         constraints = [
@@ -203,6 +214,14 @@ class CaseDeadline(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "key"], name="one_deadline_per_key")]
+        # Deadlines still to meet, by date (the city's "next 60 days").
+        indexes = [
+            models.Index(
+                fields=["due_on", "case"],
+                condition=models.Q(met=False),
+                name="deadline_unmet_by_date",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.key} {self.due_on}"

@@ -83,7 +83,12 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     context = {
         "nav": "cases",
         "page": page,
-        "rows": [case_summary(c) for c in page],
+        "rows": [
+            {**row, "pattern_label": choices["patterns"].get(row["pattern"], row["pattern"])}
+            for row in (case_summary(c) for c in page)
+        ],
+        # Each row's link: the address resolved once, not once a row.
+        "detail_base": reverse("cases:detail", args=[0])[: -len("0/")],
         "values": values,
         "search": search,
         "query": urlencode({k: v for k, v in values.items() if v}),

@@ -141,4 +141,10 @@ def keyset_page(
                     step &= _same(earlier, last[earlier])
                 condition |= step
             ordered = ordered.filter(condition)
-    return KeysetPage(list(ordered[: size + 1]), size=size, after=after)
+    # The page's ids first, from the list's own table and indexes, then its rows with what
+    # they join: the sort never drags the joined tables along (SQLite joined every match
+    # before sorting).
+    ids = list(ordered.values_list("pk", flat=True)[: size + 1])
+    rows = qs.model._default_manager.none() if not ids else qs.filter(pk__in=ids).order_by()
+    by_id = {row.pk: row for row in rows}
+    return KeysetPage([by_id[pk] for pk in ids if pk in by_id], size=size, after=after)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from kakehashi.access import request_actor
@@ -53,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "nav": "home",
             "page": page,
             "rows": rows,
+            "detail_base": reverse("cases:detail", args=[0])[: -len("0/")],
             "today": today,
             "exchange": exchange,
             "reminders": reminders,

@@ -183,11 +183,13 @@ def dashboard(actor: Actor, city: Organization, today: datetime.date | None = No
     open_cases = Case.objects.filter(case_visibility(actor), municipality=city).filter(
         status=CaseStatus.OPEN
     )
-    by_step = {
-        (step or "—"): n
-        for step, n in open_cases.order_by().values_list("current_step").annotate(n=Count("id"))
-    }
-    field_counts = dict(open_cases.order_by().values_list("field_id").annotate(n=Count("id")))
+    by_step: Counter[str] = Counter()
+    field_counts: Counter[int] = Counter()
+    for step, field_id, n in (
+        open_cases.order_by().values_list("current_step", "field_id").annotate(n=Count("id"))
+    ):
+        by_step[step or "—"] += n
+        field_counts[field_id] += n
     fields = Field.objects.in_bulk(list(field_counts))
     by_field = Counter(
         {fields[pk].display_name: n for pk, n in field_counts.items() if pk in fields}
@@ -200,8 +202,11 @@ def dashboard(actor: Actor, city: Organization, today: datetime.date | None = No
         waiting_on.append({"case": case, "step": step, "roles": list(step.roles) if step else []})
     deadlines = [
         {"case": row.case, "due_on": row.due_on, "deadline": _deadline(row.case, row.key)}
+        # Joined, not `case__in`: the planner starts from the few deadlines in the window.
         for row in CaseDeadline.objects.filter(
-            case__in=open_cases,
+            case_visibility(actor, prefix="case__"),
+            case__municipality=city,
+            case__status=CaseStatus.OPEN,
             met=False,
             due_on__gte=today,
             due_on__lte=today + datetime.timedelta(days=60),

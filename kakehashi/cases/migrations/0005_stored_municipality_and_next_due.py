@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             model_name="case",
             index=models.Index(
                 condition=models.Q(("status", "open")),
-                fields=["next_due", "updated_at", "id"],
+                fields=["current_step", "next_due", "updated_at", "id"],
                 name="case_open_by_next_due",
             ),
         ),

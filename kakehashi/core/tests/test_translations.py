@@ -5,6 +5,7 @@ choice, then Accept-Language, and <html lang> says which."""
 
 from __future__ import annotations
 
+import fcntl
 import re
 import shutil
 import subprocess
@@ -53,7 +54,12 @@ def test_catalogue_has_every_message_of_the_code_translated(tmp_path, monkeypatc
     before = shipped.read_bytes()
     (tmp_path / "kakehashi").symlink_to(base / "kakehashi")
     monkeypatch.chdir(tmp_path)
-    with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
+    # makemessages writes a temporary .py beside each template it reads (in the shared code,
+    # through the link): two test processes at once would remove each other's. One at a time.
+    lock_path = base / "var" / "makemessages.lock"
+    lock_path.parent.mkdir(exist_ok=True)
+    with lock_path.open("w") as lock, override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
+        fcntl.flock(lock, fcntl.LOCK_EX)
         call_command(
             "makemessages", locale=[language], ignore_patterns=IGNORE, symlinks=True, verbosity=0
         )
