@@ -68,9 +68,12 @@ def case_list(actor: Actor, filters: CaseFilters | None = None) -> QuerySet[Case
         qs = qs.filter(status=filters.status)
     if filters.search:
         for word in filters.search.split():
-            qs = qs.filter(
-                Q(person__in=persons_named(word).values("pk")) | Q(reference__icontains=word)
-            )
+            match = Q(person__in=persons_named(word).values("pk"))
+            if any(c.isdigit() for c in word):
+                # A reference ("KG-2026-000123") is upper case: found through its trigram
+                # index on PostgreSQL (migration 0007).
+                match |= Q(reference__contains=word.upper())
+            qs = qs.filter(match)
     return qs.order_by("-id")
 
 

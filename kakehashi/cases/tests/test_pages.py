@@ -135,6 +135,16 @@ def test_name_search_is_kept_out_of_urls(world, care_case):
     assert care_case.reference not in client.get(other["Location"]).content.decode()
 
 
+@pytest.mark.sqlite
+def test_a_case_is_found_by_part_of_its_reference_in_any_case(world, care_case):
+    client = client_for(world.hana)
+    tail = care_case.reference.split("-", 1)[1].lower()  # "2026-000012" of "KG-2026-000012"
+    client.post("/cases/search/", {"search": tail})
+    assert care_case.reference in client.get("/cases/").content.decode()
+    client.post("/cases/search/", {"search": "9999-999999"})
+    assert care_case.reference not in client.get("/cases/").content.decode()
+
+
 def test_personal_pages_are_not_stored_by_browsers(world, care_case):
     response = client_for(world.hana).get(f"/cases/{care_case.pk}/")
     assert "no-store" in response["Cache-Control"]
