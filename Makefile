@@ -39,7 +39,7 @@ NO_TESTS_OK := rc=$$?; set +x; if [ $$rc -eq 5 ]; then echo "pytest collected no
 
 .PHONY: help venv demo demo-reset lint typecheck architecture check-migrations validate-procedures \
 	compile-messages messages \
-	test test-sqlite test-postgres test-replica test-browser serve clean distclean
+	test test-sqlite test-postgres test-replica test-browser serve bench clean distclean
 
 help:
 	@echo "make demo                 set up, migrate, load the demo data, serve on 127.0.0.1:\$$PORT (default 8000)"
@@ -57,6 +57,7 @@ help:
 	@echo "make test-postgres        the whole suite, in parallel, on a throwaway PostgreSQL cluster"
 	@echo "make test-replica         the tests marked replica, on a PostgreSQL cluster with a streaming replica"
 	@echo "make test-browser         browser tests with Playwright and Debian's chromium (screenshots in test-output/)"
+	@echo "make bench                generate BENCH_CASES cases (100000) and time the main reads; BENCH_DB=postgres for a throwaway PostgreSQL"
 	@echo "make clean                remove var/ and tool caches; make distclean also removes .venv"
 
 # --- environment -------------------------------------------------------------
@@ -157,6 +158,23 @@ test-browser: venv compile-messages
 	@echo "browser tests (Playwright + Debian chromium)"
 	@set -x; CHROMIUM=$$(scripts/ensure-chromium.sh) $(TEST_ENV) $(PYTEST) -m browser \
 		|| { $(NO_TESTS_OK); }
+
+# --- benchmark ---------------------------------------------------------------
+# docs/benchmark.md. Builds a database of BENCH_CASES cases through the bulk paths (COPY on
+# PostgreSQL), then times each main read against its raw-SQL floor and the public feeds'
+# throughput (beside Datasette's on SQLite). SQLite: var/bench.sqlite3, rebuilt unless
+# BENCH_ARGS=--keep; BENCH_DB=postgres: a throwaway cluster (scripts/with-postgres.sh).
+BENCH_DB ?= sqlite
+BENCH_CASES ?= 100000
+BENCH_ARGS ?=
+BENCH := DJANGO_SETTINGS_MODULE=kakehashi.settings.bench $(PY) -m kakehashi.bench --cases $(BENCH_CASES) $(BENCH_ARGS)
+
+bench: venv compile-messages
+	@if [ "$(BENCH_DB)" = postgres ]; then \
+		scripts/with-postgres.sh env $(BENCH); \
+	else \
+		env -u DATABASE_URL $(BENCH); \
+	fi
 
 # --- cleaning ----------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""`make bench`: bulk data and timed reads (docs/benchmark.md)."""
