@@ -32,6 +32,8 @@ TEST_ENV := env -u DATABASE_URL DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS)
 # Browser tests have their own stage (test-browser). The whole suite runs on PostgreSQL, and
 # on SQLite only the tests marked `sqlite` (each in PYTEST_WORKERS processes), which cover
 # what differs there: locking and concurrency, the demo, one flow per pattern, bad input.
+# Tests marked xdist_group("name") run in one of the processes (--dist loadgroup): the
+# production-server tests share one `make serve` (core/tests/production_server.py).
 PYTEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest $(PYTEST_ARGS)
 # pytest exits 5 when it collects no test: not a failure in itself.
@@ -137,13 +139,13 @@ messages: venv
 
 test-sqlite: venv
 	@echo "pytest on SQLite: the tests marked sqlite, $(PYTEST_WORKERS) processes"
-	@set -x; $(TEST_ENV) $(PYTEST) -m "sqlite and not browser" -n $(PYTEST_WORKERS) \
+	@set -x; $(TEST_ENV) $(PYTEST) -m "sqlite and not browser" -n $(PYTEST_WORKERS) --dist loadgroup \
 		|| { $(NO_TESTS_OK); }
 
 test-postgres: venv
 	@echo "pytest on PostgreSQL: the whole suite, $(PYTEST_WORKERS) processes"
 	@set -x; scripts/with-postgres.sh env DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) \
-		$(PYTEST) -m "not browser" -n $(PYTEST_WORKERS) || { $(NO_TESTS_OK); }
+		$(PYTEST) -m "not browser" -n $(PYTEST_WORKERS) --dist loadgroup || { $(NO_TESTS_OK); }
 
 # Reads from a streaming replica (core/db_router.py): a primary and its replica made with
 # pg_basebackup (scripts/with-postgres.sh, WITH_REPLICA=1), the tests marked replica.

@@ -9,134 +9,30 @@ workers) on the suite's database, then driven by concurrent requests:
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 
-from kakehashi.core.tests.test_serve import _database_url, _free_port, _get
-from kakehashi.core.tests.test_settings import AUDIT_KEY, GOOD_KEY, KEYS
 from kakehashi.testing.factories import UserFactory
 
-BASE_DIR = Path(__file__).resolve().parents[3]
+from .production_server import FAILURE_LIMIT, FEED_LIMIT, WORKERS, Server
+
 PASSWORD = "correct horse battery staple"
-WORKERS = 4
-FAILURE_LIMIT = 5
-FEED_LIMIT = 6
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("production_server"),
+]
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
-class Server:
-    def __init__(self, process: subprocess.Popen[str], base: str) -> None:
-        self.process = process
-        self.base = base
-        self.host = base.removeprefix("http://")
-        self.lines: list[str] = []  # what the server prints, read as it comes
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    def workers_that_served(self, path: str) -> set[str]:
-        """The workers' process ids in the access log's lines for `path`."""
-        return {
-            match.group(1)
-            for line in list(self.lines)
-            if f" {path} " in line and (match := re.search(r"worker=<(\d+)>", line))
-        }
-
-    def request(
-        self, path: str, data: dict[str, str] | None = None, cookies: dict[str, str] | None = None
-    ) -> tuple[int, str, Any]:
-        """Through the production stack as from the TLS proxy (X-Forwarded-Proto)."""
-        headers = {
-            "X-Forwarded-Proto": "https",
-            "Referer": f"https://{self.host}/accounts/login/",
-        }
-        if cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, data=body, headers=headers)
-        try:
-            with _opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode(), response.headers
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(), error.headers
-
-
-@pytest.fixture(scope="module")
-def server(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One server for the module's tests (starting it takes most of their time)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("production runs on PostgreSQL only")
-    tmp_path = tmp_path_factory.mktemp("processes")
-    port = _free_port()
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        **KEYS,
-        **AUDIT_KEY,
-        "SECRET_KEY": GOOD_KEY,
-        "DATABASE_URL": _database_url(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(WORKERS),
-        "AUDIT_HEAD_DIR": str(tmp_path / "heads"),
-        "PRIVATE_FILES_DIR": str(tmp_path / "private"),
-        "AXES_FAILURE_LIMIT": str(FAILURE_LIMIT),
-        "THROTTLE_FEED": f"{FEED_LIMIT}/min",
-    }
-    process = subprocess.Popen(
-        ["make", "--no-print-directory", "serve"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    server = Server(process, f"http://127.0.0.1:{port}")
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            ready: tuple[int, str, Any] = (0, "", {})
-            try:
-                ready = _get(f"{server.base}/health/ready")
-                if ready[0] == 200:
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"{ready[1]}\n" + "".join(server.lines))
-            time.sleep(0.5)
-        yield server
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+@pytest.fixture
+def server(running_server: Server) -> Server:
+    return running_server
 
 
 def _all_at_once(count: int, work: Any) -> list[Any]:
