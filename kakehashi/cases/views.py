@@ -30,7 +30,7 @@ from kakehashi.audit import log as audit_log
 from kakehashi.core.errors import DomainError, NotAllowed, NotFound, Problem
 from kakehashi.core.files import file_download
 from kakehashi.core.forms import apply_problems
-from kakehashi.core.pages import form_refusal, list_page, page_refusal
+from kakehashi.core.pages import address_before_id, form_refusal, list_page, page_refusal
 from kakehashi.core.pdf import pdf_response, worker_language
 from kakehashi.people.selectors import person_list
 from kakehashi.procedures import registry
@@ -88,7 +88,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             for row in (case_summary(c) for c in page)
         ],
         # Each row's link: the address resolved once, not once a row.
-        "detail_base": reverse("cases:detail", args=[0])[: -len("0/")],
+        "detail_base": address_before_id("cases:detail"),
         "values": values,
         "search": search,
         "query": urlencode({k: v for k, v in values.items() if v}),

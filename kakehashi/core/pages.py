@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 
 from .errors import DomainError, InvalidInput, Problem
 from .forms import AccessibleForm, apply_problems
@@ -40,6 +41,14 @@ def page_refusal(error: DomainError) -> list[Problem]:
     if error.status in (403, 404):
         refuse(error)
     return [*error.problems] or [Problem(error.code, error.message)]
+
+
+def address_before_id(viewname: str) -> str:
+    """The address of `viewname` (a page of one record, ".../<id>/") up to the id, for a
+    list that links every row: resolved once, the id appended per row."""
+    address = reverse(viewname, args=[0])
+    assert address.endswith("/0/"), address
+    return address[: -len("0/")]
 
 
 def list_page(

@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from kakehashi.access import request_actor
 from kakehashi.access.policy import hub_municipality, sees_moc_exchange
 from kakehashi.cases.presenters import case_summary
 from kakehashi.cases.selectors import cases_awaiting
-from kakehashi.core.pages import list_page
+from kakehashi.core.pages import address_before_id, list_page
 from kakehashi.hub.views import dashboard_context
 from kakehashi.protection.selectors import inbox
 from kakehashi.reminders.messages import reminder_text
@@ -54,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "nav": "home",
             "page": page,
             "rows": rows,
-            "detail_base": reverse("cases:detail", args=[0])[: -len("0/")],
+            "detail_base": address_before_id("cases:detail"),
             "today": today,
             "exchange": exchange,
             "reminders": reminders,

@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from kakehashi.audit.log import last_change
 from kakehashi.core.errors import DomainError
 from kakehashi.core.feeds import conditional, csv_feed, feed_error, feed_paging, paged_json_feed
+from kakehashi.core.pages import address_before_id
 
 from .forms import BoardFilterForm
 from .presenters import (
@@ -93,7 +93,7 @@ def _export(
     if after and isinstance(after[0], int):
         rows = rows.filter(id__lt=-after[0])  # positions are (-id,): newest first
     # Each offer's page address: the pattern resolved once, the id put in per row.
-    base = request.build_absolute_uri(reverse("jobs:offer", args=[0]))[: -len("0/")]
+    base = request.build_absolute_uri(address_before_id("jobs:offer"))
     return filters, (
         public_offer_data(row, f"{base}{row['id']}/") for row in rows.iterator(chunk_size=2000)
     )

@@ -35,6 +35,7 @@ from kakehashi.core.feeds import (
     feed_paging,
     paged_json_feed,
 )
+from kakehashi.core.pages import address_before_id
 from kakehashi.protection.selectors import employer_pays
 from kakehashi.reference.contacts import contact_rows
 from kakehashi.registries.selectors import (
@@ -104,7 +105,13 @@ SOURCES = (
 
 
 def _agency_url(request: HttpRequest, agency_id: int) -> str:
-    return request.build_absolute_uri(reverse("public:agency", args=[agency_id]))
+    """The agency's public page; the address resolved once a request (a feed has a row an
+    agency)."""
+    base = getattr(request, "_agency_base", None)
+    if base is None:
+        base = request.build_absolute_uri(address_before_id("public:agency"))
+        setattr(request, "_agency_base", base)  # noqa: B010
+    return f"{base}{agency_id}/"
 
 
 def _agencies(request: HttpRequest, as_of: AsOf) -> Items:
