@@ -159,8 +159,14 @@ def reads(search_term: str) -> list[Read]:
             "isao",
             "/persons/",
             search=search_term,
-            floor="SELECT p.id, p.family_name, p.given_names FROM people_person p "
-            "WHERE p.search_key LIKE %s ORDER BY p.family_name, p.given_names, p.id LIMIT 51",
+            # The matches through the trigram index (FTS5 on SQLite), then sorted.
+            floor="WITH m AS MATERIALIZED (SELECT id FROM people_person WHERE search_key LIKE %s) "
+            "SELECT p.id, p.family_name, p.given_names FROM people_person p JOIN m ON m.id = p.id "
+            "ORDER BY p.family_name, p.given_names, p.id LIMIT 51"
+            if connection.vendor == "postgresql"
+            else "SELECT p.id, p.family_name, p.given_names FROM people_person p WHERE p.id IN "
+            "(SELECT rowid FROM people_person_search WHERE search_key LIKE %s) "
+            "ORDER BY p.family_name, p.given_names, p.id LIMIT 51",
             params=[f"%{search_key(search_term)}%"],
         ),
         Read(

@@ -46,12 +46,28 @@ def persons_named(word: str) -> QuerySet[Person]:
 FEW_MATCHES = 2000
 
 
+def _named_ids(word: str, limit: int) -> set[int]:
+    """Up to `limit` ids of persons whose names contain `word`. On PostgreSQL the match is
+    a MATERIALIZED CTE, planned without the LIMIT: with it, the planner may expect to stop
+    early and scan the whole table instead of the trigram index (1.4 s at a million)."""
+    key = search_key(word)
+    if connection.vendor == "postgresql" and len(key) >= 3:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH m AS MATERIALIZED (SELECT id FROM people_person WHERE search_key LIKE %s) "
+                "SELECT id FROM m LIMIT %s",
+                [f"%{key}%", limit],
+            )
+            return {row[0] for row in cursor.fetchall()}
+    return set(persons_named(word).values_list("pk", flat=True)[:limit])
+
+
 def _few_matches(words: list[str]) -> set[int] | None:
     """The ids of the persons every word matches, when each word matches at most
     FEW_MATCHES; None when a word matches more (or there is no word)."""
     found: set[int] | None = None
     for word in words:
-        ids = set(persons_named(word).values_list("pk", flat=True)[: FEW_MATCHES + 1])
+        ids = _named_ids(word, FEW_MATCHES + 1)
         if any(c.isdigit() for c in word):
             digest = crypto.digest("passport", word)
             ids |= set(Person.objects.filter(passport_digest=digest).values_list("pk", flat=True))
