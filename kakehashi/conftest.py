@@ -7,11 +7,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from kakehashi.reference.models import Field
 from kakehashi.reference.services import reference_data_load
 from kakehashi.testing.personas import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the site's default language, as a fresh process does: a page
+    request activates its reader's language and leaves it active in the thread, which
+    would otherwise reach the next test's services."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session", autouse=True)
