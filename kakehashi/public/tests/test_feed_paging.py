@@ -12,7 +12,6 @@ from kakehashi.accounts.models import Organization, OrganizationKind
 
 from .conftest import anonymous, json_of
 
-pytestmark = pytest.mark.sqlite
 UNTIL = datetime.date(2028, 1, 31)
 
 
@@ -42,6 +41,7 @@ def _walk(url: str) -> tuple[list[str], int]:
     return names, pages
 
 
+@pytest.mark.sqlite
 def test_following_the_next_links_gives_every_item_once(agencies: Any) -> None:
     whole = json_of(anonymous().get("/public/agencies.json?all=true"))
     assert "next" not in whole
