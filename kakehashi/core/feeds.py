@@ -269,16 +269,16 @@ def next_link(request: HttpRequest, position: Position | None) -> str | None:
 
 def paged_json_feed(
     request: HttpRequest,
+    paging: FeedPaging,
     items: Iterable[T],
     position: Callable[[T], Position],
     row: Callable[[T], Row],
     columns: Sequence[str] | None = None,
     **about: Any,
 ) -> HttpResponseBase:
-    """The JSON feed of `items` as `paging` in the request asks (a page, or ?all=true), with
-    the next page's address in the body and a Link header. Raises InvalidInput for a bad
-    parameter, before anything is sent."""
-    paging = feed_paging(request.GET)
+    """The JSON feed of `items` as `paging` (feed_paging of the request, checked by the
+    caller before any work) asks: a page, or all of it; with the next page's address in the
+    body and a Link header."""
     page, after = feed_page(items, position, paging)
     nxt = next_link(request, after)
     rows = (row(item) for item in page)

@@ -113,6 +113,7 @@ def board_json(request: HttpRequest) -> HttpResponseBase:
         last_change(SOURCES),
         lambda: paged_json_feed(
             request,
+            paging,
             offers,
             lambda item: (-item["id"],),
             lambda item: item,

@@ -337,12 +337,12 @@ def field_suspension_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def feed(request: HttpRequest, register: str, fmt: str) -> HttpResponseBase:
-    """/public/<register>.json and .csv: every row on the date (no paging)."""
+    """/public/<register>.json (a page, or ?all=true) and .csv (every row) on the date."""
     spec = REGISTERS[register]
     try:
         as_of = params.as_of(request.GET)
-        if fmt == "json":
-            feed_paging(request.GET)  # a bad page parameter is refused before any work
+        # A bad page parameter is refused before any work (the CSV is never paged).
+        paging = feed_paging(request.GET) if fmt == "json" else None
     except BadParameter as error:
         return feed_error(error.problems, _("A query parameter is not valid."))
     except InvalidInput as error:
@@ -355,9 +355,10 @@ def feed(request: HttpRequest, register: str, fmt: str) -> HttpResponseBase:
             return feed_error(error.problems, _("A query parameter is not valid."))
         # Read in chunks and sent as read (core/feeds.py): memory stays flat however long.
         source = items.iterator(chunk_size=1000) if isinstance(items, QuerySet) else items
-        if fmt == "json":
+        if paging is not None:
             return paged_json_feed(
                 request,
+                paging,
                 source,
                 spec.position,
                 lambda item: spec.row(request, item),
